@@ -1,0 +1,272 @@
+"""Command line: `assistant ingest | ask | chat | stats | check | eval | serve`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .answer import Answer
+    from .chain import Pipeline
+    from .retrieval import Filters
+
+DEMO_QUESTION = "Who greeted Pezeshkian at the airport?"
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj
+
+
+def _user_errors():
+    """Exceptions that are the user's or the environment's, shown as one line."""
+    from .embeddings import EmbedderUnavailable
+    from .store import StoreError
+    from .tokens import TokenizerUnavailable
+
+    return (EmbedderUnavailable, StoreError, TokenizerUnavailable, ValueError, OSError)
+
+
+def _pipeline(settings: Settings) -> Pipeline:
+    from .chain import Pipeline
+
+    try:
+        return Pipeline(settings)
+    except _user_errors() as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), help="Data directory [env ASSISTANT_HOME].")
+@click.option("--embed-model", help="Local path of a sentence-transformers model [env ASSISTANT_EMBED_MODEL].")
+@click.version_option(package_name="diplomacy-assistant")
+@click.pass_context
+def main(ctx: click.Context, home: Path | None, embed_model: str | None) -> None:
+    """Answer questions about diplomatic news, with citations, offline."""
+    try:
+        ctx.obj = Settings.from_env().with_(home=home, embed_model=embed_model)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Index article files or folders (.jsonl, .txt, .md, .html)."""
+    from tqdm import tqdm
+
+    from .indexer import index_articles
+    from .ingest import parse_path
+
+    settings = _settings(ctx)
+    pipe = _pipeline(settings)
+    total_errors = []
+    summary: dict[str, int] = {"added": 0, "updated": 0, "unchanged": 0, "chunks": 0}
+    try:
+        for path in paths:
+            with tqdm(desc=f"indexing {path.name}", unit=" articles", file=sys.stderr, disable=None) as bar:
+                result = index_articles(pipe.store, pipe.embedder, parse_path(path), settings, progress=bar.update)
+            for key in summary:
+                summary[key] += getattr(result, key)
+            total_errors.extend(result.errors)
+            for err in result.errors:
+                click.echo(f"error: {err}", err=True)
+    except _user_errors() as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        raise click.ClickException("interrupted; what was indexed is kept, run the same command to finish") from None
+    finally:
+        pipe.close()
+    summary["errors"] = len(total_errors)
+    if as_json:
+        click.echo(json.dumps({**summary, "error_list": [str(e) for e in total_errors]}))
+    else:
+        click.echo(
+            f"{summary['added']} added, {summary['updated']} updated, {summary['unchanged']} unchanged, "
+            f"{summary['chunks']} chunks written, {summary['errors']} errors"
+        )
+    if total_errors:
+        ctx.exit(1)
+
+
+def _filters(since: str | None, until: str | None, source: str | None) -> Filters:
+    from .ingest import RecordError, parse_date
+    from .retrieval import Filters
+
+    try:
+        return Filters(since=parse_date(since, "--since"), until=parse_date(until, "--until"), source=source)
+    except RecordError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _ask_options(f):
+    f = click.option("--since", help="Only articles dated on or after YYYY-MM-DD.")(f)
+    f = click.option("--until", help="Only articles dated on or before YYYY-MM-DD.")(f)
+    f = click.option("--source", help="Only articles from this source, e.g. 'The White House'.")(f)
+    f = click.option("-k", "k", type=click.IntRange(1, 50), help="Passages to read (default 8).")(f)
+    f = click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), help="Retrieval mode.")(f)
+    return f
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option("--batch", type=click.File("r"), help="JSONL of {id, question, history?}; one answer per line.")
+@_ask_options
+@click.pass_context
+def ask(ctx, question, as_json, batch, since, until, source, k, mode) -> None:
+    """Answer QUESTION from the indexed articles, citing them."""
+    if not question and not batch:
+        raise click.UsageError("give a QUESTION or --batch FILE")
+    filters = _filters(since, until, source)
+    pipe = _pipeline(_settings(ctx))
+    failed = 0
+    try:
+        if batch:
+            for lineno, line in enumerate(batch, 1):
+                if not line.strip():
+                    continue
+                out = _batch_line(pipe, line, lineno, filters, k, mode)
+                failed += "error" in out
+                click.echo(json.dumps(out, ensure_ascii=False) if as_json else _batch_text(out))
+        else:
+            try:
+                ans = pipe.ask(question, filters=filters, k=k, mode=mode)
+            except _user_errors() as exc:
+                raise click.ClickException(str(exc)) from None
+            click.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if as_json else render_text(ans))
+    finally:
+        pipe.close()
+    if failed:
+        ctx.exit(1)
+
+
+def _batch_line(pipe: Pipeline, line: str, lineno: int, filters: Filters, k, mode) -> dict:
+    where = f"line {lineno}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"{where}: malformed JSON: {exc.msg}"}
+    if not isinstance(record, dict) or not isinstance(record.get("question"), str):
+        return {"id": None, "error": f"{where}: field 'question' must be a string"}
+    history = record.get("history") or []
+    if not isinstance(history, list) or not all(isinstance(t, dict) for t in history):
+        return {"id": record.get("id"), "error": f"{where}: field 'history' must be a list of objects"}
+    try:
+        ans = pipe.ask(record["question"], history=history, filters=filters, k=k, mode=mode)
+    except ValueError as exc:
+        return {"id": record.get("id"), "error": f"{where}: {exc}"}
+    return {"id": record.get("id"), **ans.to_dict()}
+
+
+def _batch_text(out: dict) -> str:
+    if "error" in out:
+        return f"[{out['id']}] error: {out['error']}"
+    return f"[{out['id']}] {out['answer']}"
+
+
+def render_text(ans: Answer) -> str:
+    """An answer for the terminal: text, then the cited sources in marker order."""
+    lines = [ans.answer]
+    if ans.citations:
+        lines.append("\nSources:")
+        for c in ans.citations:
+            date = c.date or "date unknown"
+            flag = "" if c.verified else " (UNVERIFIED)"
+            lines.append(f"[{c.marker}] {c.title} - {c.source or 'unknown source'}, {date}{flag}")
+            if c.url:
+                lines.append(f"    {c.url}")
+            lines.append(f"    \u201c{c.quote}\u201d")
+    elif ans.closest:
+        lines.append("\nClosest articles:")
+        for d in ans.closest[:3]:
+            lines.append(f"- {d['title']} ({d['date'] or 'date unknown'}) {d['url'] or ''}".rstrip())
+    return "\n".join(lines)
+
+
+@main.command()
+@_ask_options
+@click.pass_context
+def chat(ctx, since, until, source, k, mode) -> None:
+    """Interactive chat in the terminal; follow-up questions use the history."""
+    filters = _filters(since, until, source)
+    pipe = _pipeline(_settings(ctx))
+    history: list[dict] = []
+    click.echo("Ask about the indexed articles. Empty line or Ctrl-D to quit, '/new' for a new conversation.")
+    try:
+        while True:
+            try:
+                q = input("you> ").strip()
+            except EOFError:
+                break
+            if not q:
+                break
+            if q == "/new":
+                history.clear()
+                continue
+            try:
+                ans = pipe.ask(q, history=history, filters=filters, k=k, mode=mode)
+            except ValueError as exc:
+                click.echo(f"error: {exc}", err=True)
+                continue
+            if ans.standalone_question:
+                click.echo(f"(understood as: {ans.standalone_question})")
+            click.echo(render_text(ans) + "\n")
+            history.append({"question": q, "answer": ans.answer})
+    finally:
+        pipe.close()
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Documents, chunks, store location and models in use."""
+    from .embeddings import DEFAULT_MODEL_NAME
+    from .store import Store, StoreError
+
+    settings = _settings(ctx)
+    try:
+        with Store(settings) as store:
+            info = store.stats()
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    info["embed_model"] = settings.embed_model or DEFAULT_MODEL_NAME
+    info["answerer"] = settings.llm
+    info["chunk_tokens"] = settings.chunk_tokens
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    for key, value in info.items():
+        click.echo(f"{key}: {value}")
+
+
+@main.command()
+@click.option("--repair", is_flag=True, help="Delete orphan vectors and half-indexed documents.")
+@click.pass_context
+def check(ctx: click.Context, repair: bool) -> None:
+    """Check that Chroma and the FTS5 index agree; exit 1 when they do not."""
+    from .store import Store, StoreError
+
+    try:
+        with Store(_settings(ctx)) as store:
+            report = store.check(repair=repair)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"pending documents: {len(report.pending)}, orphan vectors: {report.orphan_vectors}, "
+        f"missing vectors: {report.missing_vectors}" + (" (repaired; re-run ingest to re-add)" if repair else "")
+    )
+    if not report.ok and not repair:
+        ctx.exit(1)
+
+
+if __name__ == "__main__":
+    main()

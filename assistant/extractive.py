@@ -1,0 +1,169 @@
+"""The default, offline answerer: pick the sentences that answer, lead with the answer phrase."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .answer import Citation, Draft, citation_for
+from .documents import Passage
+from .embeddings import Embedder
+from .phrases import answer_phrase, has_answer_type
+from .question import QuestionInfo, analyse, name_terms
+from .text_terms import content_terms
+
+IdfFn = Callable[[list[str]], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class ExtractiveParams:
+    """Weights of the sentence score and the refusal threshold (calibrated on evals/)."""
+
+    w_lex: float = 0.45
+    w_ctx: float = 0.2
+    w_dense: float = 0.35
+    w_type: float = 0.1
+    w_rank: float = 0.05
+    dense_pool: int = 24
+    threshold: float = 0.55
+    min_ctx_cover: float = 0.7
+    extra_ratio: float = 0.85
+    max_sentences: int = 4
+
+
+@dataclass
+class Candidate:
+    """A sentence of a retrieved passage with its features."""
+
+    passage: Passage
+    rank: int
+    start: int
+    end: int
+    text: str
+    cov: float = 0.0
+    ctx_cov: float = 0.0
+    names_cov: float = 1.0
+    dense: float = 0.0
+    type_ok: float = 0.0
+    score: float = 0.0
+
+
+class ExtractiveAnswerer:
+    """Answers with verbatim sentences of the retrieved passages."""
+
+    name = "extractive"
+
+    def __init__(self, embedder: Embedder, idf: IdfFn, params: ExtractiveParams | None = None) -> None:
+        self.embedder = embedder
+        self.idf = idf
+        self.params = params or ExtractiveParams()
+
+    def score_candidates(self, question: str, passages: list[Passage]) -> tuple[QuestionInfo, list[Candidate]]:
+        """Every sentence of the passages, scored for the question, best first."""
+        p = self.params
+        info = analyse(question)
+        cands = _sentences(passages)
+        if not cands or not info.terms:
+            return info, []
+        weights = self.idf(list(info.terms))
+        total = sum(weights.values()) or 1.0
+        names = name_terms(info)
+        name_total = sum(weights.get(t, 0) for t in info.terms if t in names)
+        by_passage: dict[str, list[Candidate]] = {}
+        for c in cands:
+            by_passage.setdefault(c.passage.chunk_id, []).append(c)
+        for c in cands:
+            sent_terms = set(content_terms(c.text))
+            ctx_terms = sent_terms | set(content_terms(c.passage.title)) | _neighbour_terms(c, by_passage)
+            c.cov = sum(w for t, w in weights.items() if t in sent_terms) / total
+            c.ctx_cov = sum(w for t, w in weights.items() if t in ctx_terms) / total
+            if name_total:
+                c.names_cov = sum(weights.get(t, 0) for t in info.terms if t in names and t in ctx_terms) / name_total
+            c.type_ok = 1.0 if has_answer_type(info, c.text) else 0.0
+        pool = sorted(cands, key=lambda c: -(c.cov + 0.5 * c.ctx_cov))[: p.dense_pool]
+        vecs = self.embedder.embed_batch([info.text] + [c.text for c in pool])
+        qv = vecs[0]
+        for c, v in zip(pool, vecs[1:], strict=True):
+            c.dense = max(0.0, sum(a * b for a, b in zip(qv, v, strict=True)))
+        for c in cands:
+            c.score = (
+                p.w_lex * c.cov + p.w_ctx * c.ctx_cov + p.w_dense * c.dense + p.w_type * c.type_ok
+                + p.w_rank / (1 + c.rank)
+            )  # fmt: skip
+        cands.sort(key=lambda c: -c.score)
+        return info, cands
+
+    def confidence(self, best: Candidate) -> float:
+        """How sure we are that `best` answers: its score, damped when context misses names."""
+        return best.score * (0.5 + 0.5 * best.names_cov)
+
+    def answer(self, question: str, passages: list[Passage]) -> Draft:
+        """Pick sentences; refuse when the best one is not good enough."""
+        p = self.params
+        info, cands = self.score_candidates(question, passages)
+        if not cands:
+            return Draft(text="", citations=[], refused=True, confidence=0.0)
+        best = cands[0]
+        conf = self.confidence(best)
+        if conf < p.threshold or best.ctx_cov < p.min_ctx_cover:
+            return Draft(text="", citations=[], refused=True, confidence=conf)
+        chosen = _choose(info, cands, p)
+        citations: list[Citation] = []
+        lines: list[str] = []
+        for i, c in enumerate(chosen, 1):
+            citations.append(citation_for(i, c.passage, c.start, c.end))
+            lines.append(f"{c.text} [{i}]")
+        phrase = answer_phrase(info, best.text)
+        if phrase:
+            lines.insert(0, f"{phrase} [1]")
+        return Draft(text="\n\n".join(lines), citations=citations, refused=False, confidence=conf)
+
+
+def _choose(info: QuestionInfo, cands: list[Candidate], p: ExtractiveParams) -> list[Candidate]:
+    """The best sentence, plus close runners-up from other articles for list-like questions."""
+    best = cands[0]
+    chosen = [best]
+    multi = info.qtype == "list" or len(info.years) > 1 or " and " in info.text.lower() and info.qtype in ("where", "when")
+    if not multi:
+        return chosen
+    seen_docs = {best.passage.doc_id}
+    for c in cands[1:]:
+        if len(chosen) >= p.max_sentences or c.score < p.extra_ratio * best.score:
+            break
+        if c.passage.doc_id in seen_docs:
+            continue
+        seen_docs.add(c.passage.doc_id)
+        chosen.append(c)
+    return chosen
+
+
+def _sentences(passages: list[Passage]) -> list[Candidate]:
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for rank, p in enumerate(passages):
+        for s in p.sentences:
+            key = (p.doc_id, s.start)
+            if key in seen:
+                continue
+            seen.add(key)
+            text = p.text[s.start - p.start : s.end - p.start]
+            if len(text) < 12:
+                continue
+            out.append(Candidate(passage=p, rank=rank, start=s.start, end=s.end, text=text))
+    return out
+
+
+def _neighbour_terms(c: Candidate, by_passage: dict[str, list[Candidate]]) -> set[str]:
+    sib = by_passage[c.passage.chunk_id]
+    i = sib.index(c)
+    terms: set[str] = set()
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(sib):
+            terms.update(content_terms(sib[j].text))
+    return terms
+
+
+def idf_from_counts(n_docs: int, dfs: dict[str, int]) -> dict[str, float]:
+    """BM25-style IDF, floored at a small positive value so every term counts a little."""
+    return {t: max(0.05, math.log(1 + (n_docs - df + 0.5) / (df + 0.5))) for t, df in dfs.items()}

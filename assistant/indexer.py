@@ -1,0 +1,88 @@
+"""Ingest pipeline: parsed articles -> chunks -> vectors -> store, in resumable batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .chunking import chunk_article
+from .documents import Article, Chunk
+from .embeddings import Embedder
+from .ingest import IngestError
+from .settings import Settings
+from .store import Store
+
+BATCH_CHUNKS = 64
+
+
+@dataclass
+class IndexResult:
+    """Counts of what an ingest did, plus every error."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    chunks: int = 0
+    errors: list[IngestError] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for people."""
+        return (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.chunks} chunks written, {len(self.errors)} errors"
+        )
+
+
+def index_articles(
+    store: Store,
+    embedder: Embedder,
+    items: Iterable[Article | IngestError],
+    settings: Settings,
+    progress: Callable[[int], None] | None = None,
+) -> IndexResult:
+    """Index every article not already current; collect errors; never stop on bad records."""
+    result = IndexResult()
+    batch: list[tuple[Article, list[Chunk], bool]] = []
+    pending_chunks = 0
+    for item in items:
+        if isinstance(item, IngestError):
+            result.errors.append(item)
+            continue
+        if store.is_current(item):
+            result.unchanged += 1
+            if progress:
+                progress(1)
+            continue
+        is_update = store.keyword.status(item.id) is not None
+        chunks = chunk_article(item, settings.chunk_tokens, settings.chunk_overlap_sentences)
+        batch.append((item, chunks, is_update))
+        pending_chunks += len(chunks)
+        if pending_chunks >= BATCH_CHUNKS:
+            _flush(store, embedder, batch, result, progress)
+            batch, pending_chunks = [], 0
+    if batch:
+        _flush(store, embedder, batch, result, progress)
+    return result
+
+
+def _flush(
+    store: Store,
+    embedder: Embedder,
+    batch: list[tuple[Article, list[Chunk], bool]],
+    result: IndexResult,
+    progress: Callable[[int], None] | None,
+) -> None:
+    store.begin([a for a, _, _ in batch])
+    texts = [c.embed_text(a) for a, chunks, _ in batch for c in chunks]
+    vectors = embedder.embed_batch(texts) if texts else []
+    pos = 0
+    for article, chunks, is_update in batch:
+        store.write(article, chunks, vectors[pos : pos + len(chunks)])
+        pos += len(chunks)
+        result.chunks += len(chunks)
+        if is_update:
+            result.updated += 1
+        else:
+            result.added += 1
+        if progress:
+            progress(1)

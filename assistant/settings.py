@@ -1,0 +1,64 @@
+"""One settings dataclass, read from the environment and overridden by CLI flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_HOME = Path.home() / ".local" / "share" / "diplomacy-assistant"
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name}={raw!r} is not an integer") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the pipeline can be tuned with; immutable, copy with `.with_()`."""
+
+    home: Path = field(default_factory=lambda: DEFAULT_HOME)
+    embed_model: str | None = None  # a local path; None means the packaged MiniLM
+    collection: str = "articles"
+    chunk_tokens: int = 200
+    chunk_overlap_sentences: int = 1
+    k: int = 8  # passages handed to the answerer
+    candidates: int = 30  # per retriever, before fusion
+    rrf_k: int = 60
+    mode: str = "hybrid"  # hybrid | dense | bm25
+    llm: str = "extractive"
+    show_unsupported: bool = False
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read `ASSISTANT_*` environment variables."""
+        env = os.environ
+        home = Path(env["ASSISTANT_HOME"]).expanduser() if env.get("ASSISTANT_HOME") else DEFAULT_HOME
+        return cls(
+            home=home,
+            embed_model=env.get("ASSISTANT_EMBED_MODEL") or None,
+            chunk_tokens=_env_int("ASSISTANT_CHUNK_TOKENS", cls.chunk_tokens),
+            k=_env_int("ASSISTANT_K", cls.k),
+            mode=env.get("ASSISTANT_MODE", cls.mode),
+            llm=env.get("ASSISTANT_LLM", cls.llm),
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        """Return a copy with the given non-None fields replaced."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file holding documents, chunks and the FTS5 index."""
+        return self.home / "assistant.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        """The Chroma persistent directory."""
+        return self.home / "chroma"

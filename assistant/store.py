@@ -1,0 +1,166 @@
+"""The store: Chroma vectors and SQLite FTS5 behind one interface, kept in step."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .documents import Article, Chunk, Passage
+from .keyword_index import OK, KeywordIndex
+from .settings import Settings
+from .vector_index import StoreError, VectorIndex
+
+__all__ = ["Store", "StoreError", "CheckReport"]
+
+_locks: dict[str, tuple[int, int]] = {}
+_locks_guard = threading.Lock()
+
+
+def _acquire(path: Path) -> None:
+    """Take an exclusive, process-wide lock; re-entrant within this process."""
+    key = str(path)
+    with _locks_guard:
+        if key in _locks:
+            fd, n = _locks[key]
+            _locks[key] = (fd, n + 1)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            raise StoreError(
+                f"the index at {path.parent} is in use by another process (pid {holder}); an embedded index "
+                "serves one process at a time - stop the other one, or share the index through a Chroma "
+                "server (ASSISTANT_CHROMA_URL, see README)"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        _locks[key] = (fd, 1)
+
+
+def _release(path: Path) -> None:
+    key = str(path)
+    with _locks_guard:
+        if key not in _locks:
+            return
+        fd, n = _locks[key]
+        if n > 1:
+            _locks[key] = (fd, n - 1)
+            return
+        del _locks[key]
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+@dataclass
+class CheckReport:
+    """What `check` found: differences between the two indexes."""
+
+    pending: list[str]
+    orphan_vectors: int
+    missing_vectors: int
+    repaired: bool
+
+    @property
+    def ok(self) -> bool:
+        """True when both indexes agree and no document is half-indexed."""
+        return not self.pending and not self.orphan_vectors and not self.missing_vectors
+
+
+class Store:
+    """Documents, chunks, vectors and keywords under `settings.home` (or a Chroma server)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.chroma_url = os.environ.get("ASSISTANT_CHROMA_URL") or None
+        self._lock_path = settings.home / ".lock"
+        if not self.chroma_url:
+            _acquire(self._lock_path)
+        try:
+            self.keyword = KeywordIndex(settings.sqlite_path)
+            self.vectors = VectorIndex(settings.chroma_path, settings.collection, self.chroma_url)
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Release the index lock and the SQLite connection."""
+        kw = getattr(self, "keyword", None)
+        if kw is not None:
+            kw.close()
+        if not self.chroma_url:
+            _release(self._lock_path)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def is_current(self, article: Article) -> bool:
+        """True when this exact article is already fully indexed."""
+        return self.keyword.status(article.id) == (article.hash, OK)
+
+    def begin(self, articles: list[Article]) -> None:
+        """Mark articles pending and drop any vectors a previous version left."""
+        existed = [a.id for a in articles if self.keyword.status(a.id) is not None]
+        self.keyword.mark_pending(articles)
+        self.vectors.delete_documents(existed)
+
+    def write(self, article: Article, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        """Vectors first, then the SQLite rows that mark the article complete."""
+        if chunks:
+            self.vectors.upsert(article, chunks, vectors)
+        self.keyword.commit_article(article, chunks)
+
+    def delete(self, doc_id: str) -> None:
+        """Remove a document from both indexes."""
+        self.vectors.delete_documents([doc_id])
+        self.keyword.delete_document(doc_id)
+
+    def passages(self, scored: list[tuple[str, float]]) -> list[Passage]:
+        """Passages for (chunk_id, score) pairs, in the given order."""
+        rows = self.keyword.chunk_rows([cid for cid, _ in scored])
+        out = []
+        for cid, score in scored:
+            r = rows.get(cid)
+            if r is None:
+                continue  # a vector whose SQLite row is gone: `assistant check` repairs it
+            out.append(
+                Passage(
+                    chunk_id=cid, doc_id=r["doc_id"], text=r["body"], start=r["start"], end=r["end"],
+                    sentences=r["sentences"], title=r["title"], date=r["date"], source=r["source"],
+                    url=r["url"], score=score,
+                )
+            )  # fmt: skip
+        return out
+
+    def stats(self) -> dict[str, object]:
+        """Counts and locations."""
+        counts = self.keyword.counts()
+        return {
+            **counts,
+            "vectors": self.vectors.count(),
+            "home": str(self.settings.home),
+            "chroma": self.vectors.location,
+            "sources": dict(self.keyword.sources()),
+        }
+
+    def check(self, repair: bool = False) -> CheckReport:
+        """Compare Chroma with SQLite; with `repair`, delete orphans and half-indexed documents."""
+        pending = self.keyword.pending_ids()
+        sql_ids = self.keyword.all_chunk_ids()
+        vec_ids = self.vectors.all_ids()
+        orphans = sorted(vec_ids - sql_ids)
+        missing = sorted(sql_ids - vec_ids)
+        if repair:
+            self.vectors.delete_ids(orphans)
+            for doc_id in pending:
+                self.delete(doc_id)
+        return CheckReport(pending=pending, orphan_vectors=len(orphans), missing_vectors=len(missing), repaired=repair)

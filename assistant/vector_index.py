@@ -1,0 +1,113 @@
+"""Chroma side of the store: embedded PersistentClient or a `chroma run` server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .documents import Article, Chunk, date_to_int
+
+
+class StoreError(RuntimeError):
+    """The index cannot be opened or used."""
+
+
+def _where(since: int | None, until: int | None, source: str | None) -> dict | None:
+    clauses: list[dict] = []
+    if since is not None:
+        clauses.append({"date_int": {"$gte": since}})
+    if until is not None:
+        clauses.append({"date_int": {"$lte": until}})
+    if source:
+        clauses.append({"source": {"$eq": source}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class VectorIndex:
+    """A Chroma collection created with `embedding_function=None`: we pass vectors ourselves."""
+
+    def __init__(self, path: Path, collection: str, url: str | None = None) -> None:
+        os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        settings = ChromaSettings(anonymized_telemetry=False)
+        if url:
+            parts = urlparse(url)
+            if not parts.hostname:
+                raise StoreError(f"ASSISTANT_CHROMA_URL {url!r} is not a URL like http://127.0.0.1:8000")
+            try:
+                self.client = chromadb.HttpClient(
+                    host=parts.hostname, port=parts.port or 8000, ssl=parts.scheme == "https", settings=settings
+                )
+                self.client.heartbeat()
+            except Exception as exc:  # noqa: BLE001 - chromadb raises many transport errors
+                raise StoreError(f"cannot reach the Chroma server at {url}: {exc}") from None
+            self.location = url
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(path=str(path), settings=settings)
+            self.location = str(path)
+        self.collection = self.client.get_or_create_collection(
+            collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+        self.max_batch = int(self.client.get_max_batch_size())
+
+    def upsert(self, article: Article, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        """Write one article's chunk vectors with their metadata."""
+        metas = []
+        for c in chunks:
+            meta: dict[str, object] = {
+                "doc_id": article.id, "title": article.title, "source": article.source,
+                "chunk": c.index, "start": c.start, "end": c.end,
+            }  # fmt: skip
+            if article.url:
+                meta["url"] = article.url
+            if article.date:
+                meta["date"] = article.date
+                meta["date_int"] = date_to_int(article.date)
+            metas.append(meta)
+        for i in range(0, len(chunks), self.max_batch):
+            sl = slice(i, i + self.max_batch)
+            self.collection.upsert(
+                ids=[c.id for c in chunks[sl]], embeddings=vectors[sl], metadatas=metas[sl],
+                documents=[c.text for c in chunks[sl]],
+            )  # fmt: skip
+
+    def delete_documents(self, doc_ids: list[str]) -> None:
+        """Remove every chunk of these documents."""
+        if doc_ids:
+            self.collection.delete(where={"doc_id": {"$in": doc_ids}})
+
+    def delete_ids(self, ids: list[str]) -> None:
+        """Remove chunks by id."""
+        for i in range(0, len(ids), self.max_batch):
+            self.collection.delete(ids=ids[i : i + self.max_batch])
+
+    def search(
+        self, vector: list[float], limit: int, since: int | None = None, until: int | None = None,
+        source: str | None = None,
+    ) -> list[tuple[str, float]]:  # fmt: skip
+        """(chunk_id, cosine similarity) of the nearest chunks."""
+        if self.collection.count() == 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=[vector], n_results=limit, where=_where(since, until, source), include=["distances"]
+        )
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def all_ids(self) -> set[str]:
+        """Every chunk id in the collection."""
+        ids: set[str] = set()
+        total, offset, page = self.collection.count(), 0, 5000
+        while offset < total:
+            ids.update(self.collection.get(include=[], limit=page, offset=offset)["ids"])
+            offset += page
+        return ids
+
+    def count(self) -> int:
+        """Number of vectors."""
+        return self.collection.count()
