@@ -32,7 +32,7 @@ class Embedder(ABC):
         """Embed one text."""
         return self.embed_batch([text])[0]
 
-    def warm_up(self) -> None:
+    def warm_up(self) -> None:  # noqa: B027 - optional hook, most embedders need nothing
         """Load heavy resources; cheap to call twice."""
 
 

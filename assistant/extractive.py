@@ -124,7 +124,11 @@ def _choose(info: QuestionInfo, cands: list[Candidate], p: ExtractiveParams) -> 
     """The best sentence, plus close runners-up from other articles for list-like questions."""
     best = cands[0]
     chosen = [best]
-    multi = info.qtype == "list" or len(info.years) > 1 or " and " in info.text.lower() and info.qtype in ("where", "when")
+    multi = (
+        info.qtype == "list"
+        or len(info.years) > 1
+        or (" and " in info.text.lower() and info.qtype in ("where", "when"))
+    )
     if not multi:
         return chosen
     seen_docs = {best.passage.doc_id}

@@ -75,7 +75,19 @@ class KeywordIndex:
             self.db.execute(
                 "UPDATE documents SET title=?,date=?,date_int=?,source=?,url=?,hash=?,text=?,origin=?,status=?,"
                 "n_chunks=?,updated_at=CURRENT_TIMESTAMP WHERE doc_id=?",
-                (a.title, a.date, date_to_int(a.date), a.source, a.url, a.hash, a.text, a.origin, OK, len(chunks), a.id),
+                (
+                    a.title,
+                    a.date,
+                    date_to_int(a.date),
+                    a.source,
+                    a.url,
+                    a.hash,
+                    a.text,
+                    a.origin,
+                    OK,
+                    len(chunks),
+                    a.id,
+                ),
             )
             for c in chunks:
                 sents = json.dumps([[s.start, s.end] for s in c.sentences])

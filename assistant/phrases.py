@@ -15,7 +15,9 @@ DATE_RE = re.compile(
     rf"|last (?:week|month|year)|\d{{4}}-\d{{2}}-\d{{2}}|in \d{{4}})\b"
 )
 _NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds thousand thousands million millions billion billions"  # noqa: E501
-NUMBER_RE = re.compile(rf"(?:\$\s?)?\b(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS.split())})\b(?:\s+(?:million|billion|percent))?", re.I)
+NUMBER_RE = re.compile(
+    rf"(?:\$\s?)?\b(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS.split())})\b(?:\s+(?:million|billion|percent))?", re.I
+)
 _CONNECT = r"(?:of|the|and|for|de|du|al|bin|van|von|la|le|’s|'s|-)"
 _CAP = r"[A-Z][\w’'.-]*"
 NAME_RE = re.compile(rf"{_CAP}(?:\s+(?:{_CONNECT}\s+)*{_CAP})*")

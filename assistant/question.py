@@ -20,7 +20,9 @@ _TYPES = [
     ("yesno", r"^\s*(did|does|do|is|was|were|are|has|have|had|will|can)\b"),
 ]
 _WH = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how"}
-_QUESTION_NOISE = {stem(w) for w in ("happen", "mention", "discuss", "article", "report", "state", "statement", "release")}
+_QUESTION_NOISE = {
+    stem(w) for w in ("happen", "mention", "discuss", "article", "report", "state", "statement", "release")
+}
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,9 @@ def analyse(question: str) -> QuestionInfo:
     qtype = next((name for name, pat in _TYPES if re.search(pat, low)), "other")
     terms = tuple(t for t in content_terms(q) if t not in _WH and t not in _QUESTION_NOISE)
     raw_words = re.findall(r"[A-Za-zÀ-ÿ][\w’'-]*", q)
-    names = tuple(dict.fromkeys(w for i, w in enumerate(raw_words) if w[0].isupper() and (i > 0 or w.lower() not in _WH)))
+    names = tuple(
+        dict.fromkeys(w for i, w in enumerate(raw_words) if w[0].isupper() and (i > 0 or w.lower() not in _WH))
+    )
     years = tuple(re.findall(r"\b(19\d\d|20\d\d)\b", q))
     return QuestionInfo(text=q, qtype=qtype, terms=terms, names=names, years=years)
 

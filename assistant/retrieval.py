@@ -34,7 +34,9 @@ class Retriever:
         self.candidates = candidates
         self.rrf_k = rrf_k
 
-    def retrieve(self, question: str, k: int = 8, mode: str = "hybrid", filters: Filters | None = None) -> list[Passage]:
+    def retrieve(
+        self, question: str, k: int = 8, mode: str = "hybrid", filters: Filters | None = None
+    ) -> list[Passage]:
         """Top-k passages; each keeps its rank in the dense and BM25 lists."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")

@@ -13,7 +13,7 @@ from .keyword_index import OK, KeywordIndex
 from .settings import Settings
 from .vector_index import StoreError, VectorIndex
 
-__all__ = ["Store", "StoreError", "CheckReport"]
+__all__ = ["CheckReport", "Store", "StoreError"]
 
 _locks: dict[str, tuple[int, int]] = {}
 _locks_guard = threading.Lock()

@@ -1,0 +1,40 @@
+# Two entry points: `make run` (install, index corpus/, answer the demo question, serve the UI)
+# and `make test` (install, run the whole test suite). Both work offline apart from the package registries.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+QUESTION ?= Who greeted Pezeshkian at the airport?
+
+.PHONY: install run test lint eval bench clean
+
+install: $(STAMP)
+
+# torch is pinned and installed first: an unpinned torch pulls a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/assistant ingest corpus/
+	$(BIN)/assistant ask "$(QUESTION)"
+	@echo
+	@echo "Next: '$(BIN)/assistant ingest ../shared/corpus/diplomacy-releases.jsonl' for the full corpus,"
+	@echo "      '$(BIN)/assistant chat' for a terminal chat, '$(BIN)/assistant --help' for everything."
+	@echo "Starting the web UI on http://127.0.0.1:7860 (Ctrl-C to stop)"
+	$(BIN)/assistant serve
+
+test: install
+	$(BIN)/ruff check assistant tests evals
+	$(BIN)/pytest -q
+
+eval: install
+	$(BIN)/assistant eval --out evals/out
+
+bench: install
+	$(BIN)/python evals/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache evals/out

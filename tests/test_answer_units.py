@@ -1,0 +1,50 @@
+"""Pure parts of answering: question analysis, phrases, markers, follow-up rewrite."""
+
+from assistant.answer import Citation, Draft
+from assistant.citations import markers_in, normalise
+from assistant.followup import condense
+from assistant.phrases import answer_phrase
+from assistant.question import analyse
+
+
+def _cite(n):
+    return Citation(n, f"d{n}", f"c{n}", "T", None, "S", None, f"quote {n}", 0, 7)
+
+
+def test_question_types():
+    assert analyse("Who greeted Pezeshkian at the airport?").qtype == "who"
+    assert analyse("Where was he officially welcomed?").qtype == "where"
+    assert analyse("When did Biden call Scholz?").qtype == "when"
+    assert analyse("How many countries signed?").qtype == "how_many"
+    assert analyse("Which countries attended the summit?").qtype == "list"
+    info = analyse("Who greeted Pezeshkian at the airport in 2024?")
+    assert "pezeshkian" in info.terms and "airport" in info.terms and info.years == ("2024",)
+    assert "Pezeshkian" in info.names
+
+
+def test_answer_phrases():
+    s = ("Iranian state media IRNA noted that “upon his arrival at Heydar Aliyev International Airport, Pezeshkian "
+         "was greeted by Azerbaijan’s First Deputy Prime Minister Yagub Eyyubov and Deputy Minister of Foreign "
+         "Affairs Samir Sharifov.”")  # fmt: skip
+    who = answer_phrase(analyse("Who greeted Pezeshkian at the airport?"), s)
+    assert "Yagub Eyyubov" in who and "Samir Sharifov" in who and "Airport" not in who
+    w = "Pezeshkian was officially welcomed by President Ilham Aliyev, at Zagulba Presidential Palace, media said."
+    assert answer_phrase(analyse("Where was Pezeshkian officially welcomed?"), w) == "Zagulba Presidential Palace"
+    assert answer_phrase(analyse("When did they meet?"), "They met on March 3, 2023 in Rome.") == "March 3, 2023"
+    assert answer_phrase(analyse("How many people died?"), "At least 12 people died.") == "12"
+
+
+def test_normalise_drops_invalid_markers_and_renumbers():
+    d = Draft(text="First [2]. Second [7]. Third [1] [2].", citations=[_cite(1), _cite(2), _cite(3)])
+    out = normalise(d)
+    assert out.text == "First [1]. Second. Third [2] [1]."
+    assert [(c.marker, c.doc_id) for c in out.citations] == [(1, "d2"), (2, "d1")]
+    assert markers_in(out.text) == [1, 2, 1]
+
+
+def test_followup_rewrite_carries_entities():
+    hist = [{"question": "Who greeted Pezeshkian at the airport in Baku?", "answer": "..."}]
+    q = condense("Where was he officially welcomed?", hist)
+    assert "Pezeshkian" in q and "Baku" in q
+    assert condense("Who met Scholz in Berlin in 2023?", hist) == "Who met Scholz in Berlin in 2023?"
+    assert condense("Where was he welcomed?", []) == "Where was he welcomed?"
