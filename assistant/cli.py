@@ -268,5 +268,58 @@ def check(ctx: click.Context, repair: bool) -> None:
         ctx.exit(1)
 
 
+@main.command("eval")
+@click.option("--set", "qset", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("evals/questions.jsonl"), show_default=True, help="Evaluation questions (JSONL).")
+@click.option("--config", "configs", multiple=True, help="Variant to run (repeatable): hybrid, dense, bm25.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("evals/out"), show_default=True)
+@click.option("--corpus", "corpora", multiple=True, type=click.Path(path_type=Path),
+              help="What to index first [default: corpus/ and ../shared/corpus/diplomacy-releases.jsonl].")
+@click.option("--limit", type=int, help="Only the first N questions (a quick look).")
+@click.pass_context
+def eval_cmd(ctx, qset: Path, configs, out: Path, corpora, limit) -> None:
+    """Score answers on an evaluation set; write report.md, report.json and metrics.png."""
+    from tqdm import tqdm
+
+    from .eval_report import write_report
+    from .evaluate import parse_config, run_eval
+    from .indexer import index_articles
+    from .ingest import parse_path
+
+    settings = _settings(ctx)
+    try:
+        cfgs = [parse_config(c) for c in (configs or ("hybrid", "dense", "bm25"))]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--config") from None
+    questions = [json.loads(line) for line in qset.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = questions[:limit] if limit else questions
+    corpora = corpora or (Path("corpus"), Path("../shared/corpus/diplomacy-releases.jsonl"))
+    pipe = _pipeline(settings)
+    try:
+        for path in corpora:
+            with tqdm(desc=f"indexing {path.name}", unit=" articles", file=sys.stderr, disable=None) as bar:
+                result = index_articles(pipe.store, pipe.embedder, parse_path(path), settings, progress=bar.update)
+            if result.errors:
+                raise click.ClickException(f"cannot index {path}: {result.errors[0]}")
+        with tqdm(total=len(questions) * len(cfgs), desc="evaluating", unit=" q", file=sys.stderr, disable=None) as bar:
+            report = run_eval(pipe, questions, cfgs, progress=bar.update)
+    finally:
+        pipe.close()
+    report["meta"] = {
+        "set": str(qset), "embed_model": settings.embed_model or "all-MiniLM-L6-v2", "chunk_tokens": settings.chunk_tokens,
+        "k": settings.k, "answerer": settings.llm,
+    }
+    paths = write_report(report, out)
+    for name, cfg in report["configs"].items():
+        o = cfg["overall"]
+        click.echo(
+            f"{name}: accuracy {o['answer_accuracy']:.3f}, recall@5 {o['recall@5']:.3f}, "
+            f"citation P/R {o['citation_precision']:.3f}/{o['citation_recall']:.3f}, quote validity "
+            f"{o['quote_validity']:.3f}, refusal {o['refusal_rate']:.3f}, false refusal {o['false_refusal_rate']:.3f}, "
+            f"p50 {o['latency_p50_ms']:.0f} ms"
+        )
+    click.echo("wrote " + ", ".join(str(p) for p in paths))
+
+
 if __name__ == "__main__":
     main()
