@@ -268,13 +268,30 @@ def check(ctx: click.Context, repair: bool) -> None:
         ctx.exit(1)
 
 
+def _threshold() -> float:
+    from .extractive import ExtractiveParams
+
+    return ExtractiveParams().threshold
+
+
 @main.command("eval")
-@click.option("--set", "qset", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=Path("evals/questions.jsonl"), show_default=True, help="Evaluation questions (JSONL).")
+@click.option(
+    "--set",
+    "qset",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("evals/questions.jsonl"),
+    show_default=True,
+    help="Evaluation questions (JSONL).",
+)
 @click.option("--config", "configs", multiple=True, help="Variant to run (repeatable): hybrid, dense, bm25.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("evals/out"), show_default=True)
-@click.option("--corpus", "corpora", multiple=True, type=click.Path(path_type=Path),
-              help="What to index first [default: corpus/ and ../shared/corpus/diplomacy-releases.jsonl].")
+@click.option(
+    "--corpus",
+    "corpora",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="What to index first [default: corpus/ and ../shared/corpus/diplomacy-releases.jsonl].",
+)
 @click.option("--limit", type=int, help="Only the first N questions (a quick look).")
 @click.pass_context
 def eval_cmd(ctx, qset: Path, configs, out: Path, corpora, limit) -> None:
@@ -306,8 +323,12 @@ def eval_cmd(ctx, qset: Path, configs, out: Path, corpora, limit) -> None:
     finally:
         pipe.close()
     report["meta"] = {
-        "set": str(qset), "embed_model": settings.embed_model or "all-MiniLM-L6-v2", "chunk_tokens": settings.chunk_tokens,
-        "k": settings.k, "answerer": settings.llm,
+        "set": str(qset),
+        "embed_model": settings.embed_model or "all-MiniLM-L6-v2",
+        "chunk_tokens": settings.chunk_tokens,
+        "k": settings.k,
+        "answerer": settings.llm,
+        "refusal_threshold": _threshold(),
     }
     paths = write_report(report, out)
     for name, cfg in report["configs"].items():

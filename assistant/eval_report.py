@@ -48,14 +48,33 @@ def render_markdown(report: dict) -> str:
         lines.append(f"| {key} | " + " | ".join(_fmt(report["configs"][n]["overall"][key]) for n in names) + " |")
     for n in names:
         cfg = report["configs"][n]
-        lines += ["", f"## By question type ({n})", "", "| type | n | accuracy | token_f1 | recall@5 |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"## By question type ({n})",
+            "",
+            "| type | n | accuracy | token_f1 | recall@5 |",
+            "|---|---|---|---|---|",
+        ]
         for t, s in cfg["by_type"].items():
             lines.append(f"| {t} | {s['n']} | {_fmt(s['accuracy'])} | {_fmt(s['token_f1'])} | {_fmt(s['recall@5'])} |")
     first = report["configs"][names[0]]
     lines += ["", f"## Refusal curve ({names[0]}): refuse when confidence < threshold", "",
               "| threshold | refusal_rate | false_refusal_rate |", "|---|---|---|"]  # fmt: skip
-    lines += [f"| {p['threshold']} | {p['refusal_rate']:.3f} | {p['false_refusal_rate']:.3f} |" for p in first["refusal_curve"]]
-    fails = [r for r in first["rows"] if (r["answerable"] and not r["correct"]) or (not r["answerable"] and not r["refused"])]
+    lines += [
+        f"| {p['threshold']} | {p['refusal_rate']:.3f} | {p['false_refusal_rate']:.3f} |"
+        for p in first["refusal_curve"]
+    ]
+    s = first.get("suggested_threshold")
+    if s:
+        lines += [
+            "",
+            f"Suggested operating point (most refusals with false refusals <= 5%): threshold {s['threshold']}, "
+            f"refusal {s['refusal_rate']:.3f}, false refusal {s['false_refusal_rate']:.3f}. "
+            f"In use: {report.get('meta', {}).get('refusal_threshold', '?')}.",
+        ]
+    fails = [
+        r for r in first["rows"] if (r["answerable"] and not r["correct"]) or (not r["answerable"] and not r["refused"])
+    ]
     lines += ["", f"## Failures ({names[0]}): {len(fails)}", ""]
     for r in fails:
         got = "REFUSED" if r["refused"] else r["answer"].split("\n\n")[0][:160].replace("|", "/")

@@ -104,8 +104,11 @@ def by_type(rows: list[dict]) -> dict[str, dict]:
     return out
 
 
-def refusal_curve(rows: list[dict], steps: int = 21) -> list[dict]:
-    """Refusal and false-refusal rates if answers below each confidence threshold were refused."""
+def refusal_curve(rows: list[dict], steps: int = 41) -> list[dict]:
+    """Refusal and false-refusal rates if answers with confidence below each threshold were refused.
+
+    Exact only for answerers that refuse on confidence alone (the extractive one does).
+    """
     ans = [r for r in rows if r["answerable"]]
     una = [r for r in rows if not r["answerable"]]
     out = []
@@ -113,10 +116,16 @@ def refusal_curve(rows: list[dict], steps: int = 21) -> list[dict]:
         th = round(i / (steps - 1), 3)
         out.append({
             "threshold": th,
-            "refusal_rate": _mean([r["refused"] or r["confidence"] < th for r in una]),
-            "false_refusal_rate": _mean([r["refused"] or r["confidence"] < th for r in ans]),
+            "refusal_rate": _mean([r["confidence"] < th for r in una]),
+            "false_refusal_rate": _mean([r["confidence"] < th for r in ans]),
         })  # fmt: skip
     return out
+
+
+def suggest_threshold(curve: list[dict], max_false_refusal: float = 0.05) -> dict:
+    """The operating point that refuses most unanswerable questions within the false-refusal budget."""
+    ok = [p for p in curve if p["false_refusal_rate"] <= max_false_refusal]
+    return max(ok, key=lambda p: (p["refusal_rate"], -p["false_refusal_rate"], -p["threshold"])) if ok else curve[0]
 
 
 def run_eval(
@@ -130,7 +139,9 @@ def run_eval(
             rows.append(score_question(pipe, q, cfg))
             if progress:
                 progress(1)
+        curve = refusal_curve(rows)
         report["configs"][cfg.name] = {
-            "overall": aggregate(rows), "by_type": by_type(rows), "refusal_curve": refusal_curve(rows), "rows": rows,
+            "overall": aggregate(rows), "by_type": by_type(rows), "refusal_curve": curve,
+            "suggested_threshold": suggest_threshold(curve), "rows": rows,
         }  # fmt: skip
     return report

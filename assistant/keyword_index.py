@@ -146,7 +146,7 @@ class KeywordIndex:
                 if not clean:
                     out[t] = 0
                     continue
-                q = f'body : "{clean}"'
+                q = f'body : "{clean}"*'
                 out[t] = self.db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (q,)).fetchone()[0]
         return n, out
 

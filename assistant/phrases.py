@@ -30,9 +30,21 @@ _TITLES = re.compile(
 )
 
 
-_PLACES = re.compile(
-    r"\b(Airport|Palace|House|Office|Street|Hotel|Center|Centre|Summit|University|Hall|Square|Building|Media)\b"
+_NOT_PERSON = re.compile(
+    r"\b(America|American|States|Nations|Union|Council|Department|Ministry|Republic|Kingdom|Alliance|Summit|Partnership"
+    r"|Agreement|Accords?|Committee|Community|Forces|Command|Commission|Assembly|Organization|Corridor|Framework|Fund"
+    r"|Initiative|Dialogue|Strategy|Treaty|Sea|Ocean|Peninsula|Island|Islands|Region|Government|Administration"
+    r"|Airport|Palace|House|Office|Street|Hotel|Center|Centre|University|Hall|Square|Building|Media|Room|COVID|Indo"
+    r"|January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
+_TITLE_WORDS = set(
+    """President Vice Minister Secretary Prime Deputy Ambassador King Queen Prince Princess Chancellor Foreign General
+    Envoy Senator Governor Chairman Chair Director Advisor Adviser Spokesperson Emir Amir Sultan Premier Crown Special
+    Assistant Under National Security Affairs External Defense Defence State First Lady His Her Majesty Highness
+    Excellency Holiness Mr. Mrs. Ms. Dr. Lt. Gen. Representative Counselor Principal Senior Sheikh Taoiseach Chief
+    Executive Commissioner High Minister’s President’s Secretary’s of the and for""".split()
+)  # fmt: skip
 
 
 def has_answer_type(info: QuestionInfo, sentence: str) -> bool:
@@ -41,28 +53,61 @@ def has_answer_type(info: QuestionInfo, sentence: str) -> bool:
         return bool(DATE_RE.search(sentence))
     if info.qtype == "how_many":
         return bool(NUMBER_RE.search(sentence))
-    if info.qtype in ("who", "where", "list", "which"):
+    if info.qtype == "who":
+        return bool(people(info, sentence))
+    if info.qtype in ("where", "list", "which"):
         return bool(_new_names(info, sentence))
     return True
 
 
+def _question_words(info: QuestionInfo) -> set[str]:
+    return name_terms(info) | set(info.terms)
+
+
 def _new_names(info: QuestionInfo, sentence: str) -> list[str]:
     """Capitalised spans of the sentence that the question does not already name."""
-    qnames = name_terms(info) | set(info.terms)
+    qnames = _question_words(info)
     out = []
     for m in NAME_RE.finditer(sentence):
-        span = m.group(0)
-        toks = span.split()
+        toks = m.group(0).split()
         while toks and toks[0] in _SENTENCE_START_NOISE:
             toks = toks[1:]
         if not toks:
             continue
-        span = " ".join(toks)
+        span = " ".join(toks).rstrip(".,;:")
         stems = {stem(w) for w in words(span)}
         if stems and stems <= qnames:
             continue
         out.append(span)
     return out
+
+
+def people(info: QuestionInfo, sentence: str) -> list[str]:
+    """Spans that look like people (a name beyond titles) and that the question does not name."""
+    qnames = name_terms(info)
+    out = []
+    for span in _new_names(info, sentence):
+        if _NOT_PERSON.search(span):
+            continue
+        bare = [w for w in span.split() if w not in _TITLE_WORDS]
+        if not bare:
+            continue  # titles only, e.g. 'Vice President'
+        if any(stem(w) in qnames for b in bare for w in words(b)):
+            continue  # the question's own subject
+        if len(span.split()) >= 2 or _TITLES.search(span):
+            out.append(span)
+    return out
+
+
+def is_multi(info: QuestionInfo) -> bool:
+    """Does the question ask for several items (a list, or one per year or meeting)?"""
+    low = info.text.lower()
+    if info.qtype == "list" or len(info.years) > 1 or len(info.months) > 1:
+        return True
+    if re.search(r"\b(which|what|name)\s+(?:two|three|four|five|several|all)\b", low):
+        return True
+    m = re.search(r"\b(?:which|what)\s+(?:[a-z’'-]+\s+){0,2}([a-z]+)\b", low)
+    return bool(m) and m.group(1).endswith("s") and not m.group(1).endswith(("ss", "us", "is"))
 
 
 def answer_phrase(info: QuestionInfo, sentence: str) -> str | None:
@@ -74,15 +119,13 @@ def answer_phrase(info: QuestionInfo, sentence: str) -> str | None:
         m = NUMBER_RE.search(sentence)
         return m.group(0).strip() if m else None
     if info.qtype == "where":
-        qn = name_terms(info) | set(info.terms)
+        qn = _question_words(info)
         for m in PLACE_RE.finditer(sentence):
-            place = m.group(1)
+            place = m.group(1).rstrip(".,;:")
             if not {stem(w) for w in words(place)} <= qn:
-                return place.rstrip(".,;:")
+                return place
         return None
     if info.qtype == "who":
-        names = [n for n in _new_names(info, sentence) if len(n.split()) >= 2 and not _PLACES.search(n)]
-        titled = [n for n in names if _TITLES.search(n)]
-        people = (titled or names)[:3]
-        return " and ".join(p.rstrip(".,;:") for p in people) if people else None
+        found = people(info, sentence)[:3]
+        return " and ".join(found) if found else None
     return None

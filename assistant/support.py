@@ -25,6 +25,13 @@ _STOP = frozenset(
 _TOKEN = re.compile(r"[A-Za-zÀ-ÿ]+|\d[\d,.]*")
 
 
+# Date annotations the answerer adds from the article's publication date are derived, not quoted.
+ANNOTATION_RE = re.compile(
+    r"\s*\((?:\d{4}-\d{2}-\d{2}, the article is dated \d{4}-\d{2}-\d{2}"
+    r"|the article gives no publication date, so the day cannot be fixed)\)"
+)
+
+
 def _fold(word: str) -> str:
     w = word.lower()
     for suf in ("ing", "ed", "es", "s"):
@@ -39,14 +46,15 @@ def _tokens(text: str) -> list[str]:
 
 def support_score(claim: str, evidence: str) -> float:
     """0..1: how much of the claim the evidence states."""
-    claim_toks = _tokens(claim)
+    claim_toks = _tokens(ANNOTATION_RE.sub("", claim))
     if not claim_toks:
         return 1.0
     ev = {_fold(t) for t in _tokens(evidence)}
     hits = [_fold(t) in ev for t in claim_toks]
     score = sum(hits) / len(hits)
     critical_missing = any(
-        not hit and (t[0].isdigit() or (t[0].isupper() and i > 0)) for i, (t, hit) in enumerate(zip(claim_toks, hits, strict=True))
+        not hit and (t[0].isdigit() or (t[0].isupper() and i > 0))
+        for i, (t, hit) in enumerate(zip(claim_toks, hits, strict=True))
     )
     return min(score, 0.5) if critical_missing else score
 

@@ -17,7 +17,7 @@ STOPWORDS = frozenset(
 
 _WORD = re.compile(r"[\w’']+", re.UNICODE)
 _SUFFIXES = ("ational", "ization", "fulness", "iveness", "ations", "ation", "ments", "ment", "ness",
-             "ings", "ing", "edly", "ied", "ies", "ed", "es", "ly", "s")  # fmt: skip
+             "ings", "ing", "edly", "ied", "ies", "ed", "es", "s")  # fmt: skip
 
 
 def words(text: str) -> list[str]:
@@ -30,8 +30,19 @@ def words(text: str) -> list[str]:
     return out
 
 
+_IRREGULAR = dict(
+    pair.split(":")
+    for pair in """led:lead met:meet spoke:speak spoken:speak flew:fly flown:fly took:take taken:take gave:give
+    given:give held:hold came:come went:go gone:go became:become began:begin begun:begin won:win sent:send
+    brought:bring bought:buy told:tell thought:think wrote:write written:write made:make saw:see seen:see
+    found:find left:leave paid:pay stood:stand chose:choose chosen:choose ate:eat eaten:eat sang:sing
+    drove:drive driven:drive fought:fight sought:seek taught:teach struck:strike knew:know known:know""".split()
+)
+
+
 def stem(word: str) -> str:
     """Crude suffix stripping: 'greeted' -> 'greet', 'meetings' -> 'meet'."""
+    word = _IRREGULAR.get(word, word)
     if len(word) <= 4 or word.isdigit():
         return word
     for suf in _SUFFIXES:
@@ -39,10 +50,15 @@ def stem(word: str) -> str:
             base = word[: -len(suf)]
             if suf in ("ied", "ies"):
                 base += "y"
-            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "aeioulsz":
                 base = base[:-1]  # 'planned' -> 'plan'
-            return base
-    return word
+            return _drop_e(base)
+    return _drop_e(word)
+
+
+def _drop_e(word: str) -> str:
+    """'agree'/'agreed' -> 'agre': fold the final e that suffix stripping leaves or removes."""
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def content_terms(text: str) -> list[str]:
