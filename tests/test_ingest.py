@@ -2,9 +2,10 @@
 
 import json
 
+from conftest import write_jsonl
+
 from assistant.documents import Article
 from assistant.ingest import IngestError, parse_path
-from conftest import write_jsonl
 
 GOOD = {"id": "d1", "title": "Readout", "date": "2023-03-07", "source": "The White House", "url": "http://x/1",
         "text": "The President met the Prime Minister. They discussed trade."}  # fmt: skip
@@ -74,10 +75,10 @@ def test_front_matter_and_unknown_date(tmp_path):
 
 def test_ids_are_stable_content_hashes_when_absent(tmp_path):
     rec = {"title": "T", "text": "Same text. Twice."}
-    a = list(parse_path(write_jsonl(tmp_path / "1.jsonl", [rec])))[0]
-    b = list(parse_path(write_jsonl(tmp_path / "2.jsonl", [rec])))[0]
+    a = next(iter(parse_path(write_jsonl(tmp_path / "1.jsonl", [rec]))))
+    b = next(iter(parse_path(write_jsonl(tmp_path / "2.jsonl", [rec]))))
     assert a.id == b.id and a.id.startswith("h-")
-    c = list(parse_path(write_jsonl(tmp_path / "3.jsonl", [{**rec, "text": "Other text."}])))[0]
+    c = next(iter(parse_path(write_jsonl(tmp_path / "3.jsonl", [{**rec, "text": "Other text."}]))))
     assert c.id != a.id
 
 

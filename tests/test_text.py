@@ -1,5 +1,7 @@
 """Sentence splitting, chunking and offsets."""
 
+import itertools
+
 from assistant.chunking import chunk_article
 from assistant.documents import Article
 from assistant.sentences import split_sentences
@@ -44,7 +46,7 @@ def test_chunks_are_token_bounded_and_overlap_by_one_sentence():
     chunks = chunk_article(art, max_tokens=50, overlap_sentences=1)
     for c in chunks:
         assert count_tokens(c.text) <= 50 + 5  # joined sentences add at most spaces
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in itertools.pairwise(chunks):
         assert a.sentences[-1] == b.sentences[0]
     covered = {s for c in chunks for s in c.sentences}
     assert len(covered) == 60
