@@ -342,5 +342,32 @@ def eval_cmd(ctx, qset: Path, configs, out: Path, corpora, limit) -> None:
     click.echo("wrote " + ", ".join(str(p) for p in paths))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; keep 127.0.0.1 unless you add --auth.")
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--auth", help="Require a login, as user:password.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, auth: str | None) -> None:
+    """Serve the web UI (chat with sources, ingest, corpus)."""
+    credentials = None
+    if auth:
+        user, sep, password = auth.partition(":")
+        if not sep or not user or not password:
+            raise click.BadParameter("use user:password", param_hint="--auth")
+        credentials = (user, password)
+    if host not in ("127.0.0.1", "localhost", "::1") and not credentials:
+        click.echo(f"warning: serving on {host} without --auth: anyone who can reach this address can use it", err=True)
+    from .ui import serve as serve_ui
+
+    pipe = _pipeline(_settings(ctx))
+    click.echo(f"Serving on http://{host}:{port} (Ctrl-C to stop)")
+    try:
+        serve_ui(pipe, host=host, port=port, auth=credentials)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        pipe.close()
+
+
 if __name__ == "__main__":
     main()

@@ -87,9 +87,10 @@ class SentenceTransformerEmbedder(Embedder):
     def embed_batch(self, texts: list[str]) -> list[list[float]]:
         """Encode with the model, normalised."""
         self.warm_up()
-        vecs = self._model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
-        )
+        with self._lock:  # one model shared by every UI session; torch inference is not re-entrant-safe here
+            vecs = self._model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
+            )
         return vecs.tolist()
 
 

@@ -193,6 +193,21 @@ class KeywordIndex:
         with self._lock:
             return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}
 
+    def by_source_year(self) -> list[tuple[str, str | None, int]]:
+        """(source, year, documents), for the corpus overview."""
+        q = ("SELECT source, substr(date, 1, 4) AS y, count(*) FROM documents WHERE status='ok'"
+             " GROUP BY source, y ORDER BY source, y")  # fmt: skip
+        with self._lock:
+            return [(r[0], r[1], r[2]) for r in self.db.execute(q)]
+
+    def find_documents(self, query: str, limit: int = 200) -> list[dict]:
+        """Documents whose title contains `query` (case-insensitive), newest first."""
+        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        q = ("SELECT doc_id, title, date, source FROM documents WHERE status='ok' AND title LIKE ? ESCAPE '\\'"
+             " ORDER BY date DESC LIMIT ?")  # fmt: skip
+        with self._lock:
+            return [dict(r) for r in self.db.execute(q, (like, limit))]
+
     def sources(self) -> list[tuple[str, int]]:
         """Sources with their document counts."""
         with self._lock:

@@ -1,0 +1,162 @@
+"""The web UI in a real headless Chromium (Debian's chromium + chromium-driver), served on 127.0.0.1."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+ASSISTANT = str(Path(sys.executable).parent / "assistant")
+ARTIFACTS = ROOT / "test-artifacts"
+XSS = ('Officials met in Geneva on trade. <script>window.__xss = 1</script> The envoy '
+       '<img src=x onerror="window.__xss = 2"> praised [the talks](javascript:window.__xss=3) and left.')  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stdout.read()}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers (401 with --auth is an answer)
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`assistant serve` on corpus/ plus an article carrying an XSS payload."""
+    home = tmp_path_factory.mktemp("ui-home")
+    env = {**os.environ, "ASSISTANT_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False"}
+    xss = home / "xss.jsonl"
+    xss.write_text(json.dumps({"id": "xss-1", "title": "Geneva <script>window.__xss=4</script> talks", "date": "2024-02-02",
+                               "source": "Test wire", "url": "javascript:window.__xss=5", "text": XSS}) + "\n")  # fmt: skip
+    for path in (ROOT / "corpus", xss):
+        subprocess.run([ASSISTANT, "ingest", str(path)], env=env, check=True, capture_output=True, timeout=600)
+    port = _free_port()
+    proc = subprocess.Popen([ASSISTANT, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        _wait(f"http://127.0.0.1:{port}/", proc)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if not (shutil.which(CHROMIUM) and shutil.which(DRIVER)):
+        pytest.skip("Debian chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1400,1000", f"--user-data-dir={tmp_path / 'profile'}"):  # fmt: skip
+        opts.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    yield driver
+    driver.quit()
+
+
+def _ask(browser, url, question):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(url)
+    wait = WebDriverWait(browser, 90)
+    box = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
+    box.send_keys(question)
+    browser.find_element(By.CSS_SELECTOR, "#ask").click()
+    wait.until(lambda d: "Searching" not in d.find_element(By.CSS_SELECTOR, "#conversation").text
+               and question in d.find_element(By.CSS_SELECTOR, "#conversation").text)  # fmt: skip
+    return wait
+
+
+def test_answer_marker_brings_the_highlighted_source_forward(server, browser):
+    from selenium.webdriver.common.by import By
+
+    wait = _ask(browser, server, "Who greeted Pezeshkian at the airport?")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#conversation .cite"))
+    text = browser.find_element(By.CSS_SELECTOR, "#conversation").text
+    assert "Eyyubov" in text and "Sharifov" in text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#sources .src-card.active")
+    browser.find_element(By.CSS_SELECTOR, '#conversation .cite[data-cite="1"]').click()
+    card = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#sources .src-card.active"))
+    assert card.get_attribute("id").endswith("-1")
+    mark = card.find_element(By.TAG_NAME, "mark").text
+    assert mark.startswith("Iranian state media IRNA noted") and "Samir Sharifov" in mark
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "ui-answer.png"))
+
+
+def test_html_in_articles_renders_inert(server, browser):
+    from selenium.webdriver.common.by import By
+
+    wait = _ask(browser, server, "Where did officials meet on trade in Geneva?")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#conversation .cite"))
+    for cite in browser.find_elements(By.CSS_SELECTOR, "#conversation .cite"):
+        cite.click()
+    time.sleep(1)
+    assert browser.execute_script("return typeof window.__xss") == "undefined"
+    page = browser.find_element(By.CSS_SELECTOR, "#conversation").text + browser.find_element(By.CSS_SELECTOR, "#sources").text
+    assert "<script>window.__xss = 1</script>" in page  # shown as text, not run
+    assert not browser.find_elements(By.CSS_SELECTOR, "#conversation script, #sources script, #sources img")
+    assert not browser.find_elements(By.CSS_SELECTOR, '#sources a[href^="javascript"], #conversation a[href^="javascript"]')
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "ui-xss.png"))
+
+
+def test_api_endpoint_returns_ask_json(server):
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    out = client.predict("Who greeted Pezeshkian at the airport?", [], "", "", "", 8, api_name="/ask")
+    assert set(out) >= {"question", "answer", "refused", "citations", "retrieved", "timings_ms"}
+    assert "Eyyubov" in out["answer"] and out["citations"][0]["doc_id"] == "seed-pezeshkian-baku"
+
+
+def test_auth_refuses_requests_without_credentials(tmp_path):
+    env = {**os.environ, "ASSISTANT_HOME": str(tmp_path / "home"), "GRADIO_ANALYTICS_ENABLED": "False"}
+    port = _free_port()
+    proc = subprocess.Popen([ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port), "--auth", "ana:s3cret"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait(base + "/", proc)
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(base + "/config", timeout=10)
+        assert err.value.code in (401, 403)
+        from gradio_client import Client
+
+        with pytest.raises(Exception):  # noqa: B017, PT011 - gradio_client raises its own auth errors
+            Client(base, verbose=False).predict("q", [], "", "", "", 8, api_name="/ask")
+        ok = Client(base, auth=("ana", "s3cret"), verbose=False).predict("q", [], "", "", "", 8, api_name="/ask")
+        assert "answer" in ok
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
