@@ -12,7 +12,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -153,7 +152,7 @@ def test_auth_refuses_requests_without_credentials(tmp_path):
         assert err.value.code in (401, 403)
         from gradio_client import Client
 
-        with pytest.raises(Exception):  # noqa: B017, PT011 - gradio_client raises its own auth errors
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own auth errors
             Client(base, verbose=False).predict("q", [], "", "", "", 8, api_name="/ask")
         ok = Client(base, auth=("ana", "s3cret"), verbose=False).predict("q", [], "", "", "", 8, api_name="/ask")
         assert "answer" in ok
