@@ -103,12 +103,8 @@ class AssistantUI:
         log_lines: list[str] = []
         with self._ingest_lock:
             for path in paths:
-                done = [0]
-
-                def tick(n: int) -> None:
-                    done[0] += n
-
-                result = index_articles(self.pipe.store, self.pipe.embedder, parse_path(path), self.pipe.settings, tick)
+                yield "\n".join([*log_lines, f"indexing {path.name}…"]), self.stats_html()
+                result = index_articles(self.pipe.store, self.pipe.embedder, parse_path(path), self.pipe.settings)
                 log_lines.append(f"{path.name}: {result.summary()}")
                 log_lines += [f"  error: {e}" for e in result.errors[:200]]
                 yield "\n".join(log_lines), self.stats_html()

@@ -94,7 +94,8 @@ def render_conversation(turns: list[Turn], pending: str | None = None) -> str:
             f'<div class="{cls}">{render_answer(t.answer.answer, i, valid)}</div></div>'
         )
     if pending:
-        parts.append(f'<div class="turn"><div class="q">{esc(pending)}</div><div class="a"><em>Searching the articles…</em></div></div>')
+        searching = '<div class="a"><em>Searching the articles…</em></div>'
+        parts.append(f'<div class="turn"><div class="q">{esc(pending)}</div>{searching}</div>')
     if not turns and not pending:
         parts.append("<p><em>Ask a question about the indexed articles.</em></p>")
     parts.append("</div>")
