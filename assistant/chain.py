@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from .answer import Answer, Answerer, Draft
-from .citations import normalise, quote_is_verbatim
+from .citations import check_claims, normalise, quote_is_verbatim
 from .documents import Passage
 from .embeddings import Embedder, make_embedder
 from .extractive import ExtractiveAnswerer, idf_from_counts
@@ -14,6 +14,7 @@ from .followup import condense
 from .retrieval import Filters, Retriever
 from .settings import Settings
 from .store import Store
+from .support import SUPPORT_THRESHOLD
 
 REFUSAL = "The indexed articles do not say."
 
@@ -99,6 +100,7 @@ class Pipeline:
             c.verified = bool(doc) and quote_is_verbatim(c, doc["text"])
         if any(not c.verified for c in draft.citations):
             draft.notes.append("a quote did not match its article and was flagged")
+        draft = check_claims(draft, SUPPORT_THRESHOLD, keep_unsupported=self.settings.show_unsupported)
         text = draft.text
         if draft.refused or not draft.citations:
             names = "; ".join(f"{d['title']} ({d['date'] or 'date unknown'})" for d in closest[:3])

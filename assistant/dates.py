@@ -48,6 +48,8 @@ def annotate(phrase: str, published: str | None, sentence: str = "") -> str:
     day = resolve(phrase, published, sentence)
     if day is None:
         return phrase
+    if day.isoformat() == published:
+        return f"{phrase} ({published}, the article's date)"
     return f"{phrase} ({day.isoformat()}, the article is dated {published})"
 
 

@@ -10,7 +10,7 @@ from .answer import Citation, Draft, citation_for
 from .dates import annotate, relative_in
 from .documents import Passage
 from .embeddings import Embedder
-from .phrases import answer_phrase, has_answer_type
+from .phrases import answer_phrase, has_answer_type, is_multi
 from .question import MONTHS, QuestionInfo, analyse, focus_words, name_terms
 from .text_terms import STOPWORDS, content_terms, stem, words
 
@@ -102,7 +102,8 @@ class ExtractiveAnswerer:
                 p.w_lex * c.cov + p.w_ctx * c.ctx_cov + p.w_dense * c.dense + p.w_type * c.type_ok
                 + p.w_rank / (1 + c.rank) + p.w_date * c.date_ok + p.w_focus * c.focus_ok
             )  # fmt: skip
-        cands.sort(key=lambda c: -c.score)
+        # Sentences that fail a gate (focus, dates) rank below every sentence that passes.
+        cands.sort(key=lambda c: (min(c.focus_ok, c.date_ok) <= 0, -c.score))
         return info, cands
 
     def _focus_by_meaning(self, focus: dict[str, str], cands: list[Candidate]) -> None:
@@ -173,12 +174,7 @@ def _choose(info: QuestionInfo, cands: list[Candidate], p: ExtractiveParams) -> 
     """The best sentence, plus close runners-up from other articles for list-like questions."""
     best = cands[0]
     chosen = [best]
-    multi = (
-        info.qtype == "list"
-        or len(info.years) > 1
-        or (" and " in info.text.lower() and info.qtype in ("where", "when"))
-    )
-    if not multi:
+    if not is_multi(info):
         return chosen
     seen_docs = {best.passage.doc_id}
     for c in cands[1:]:
@@ -218,8 +214,8 @@ def _sentences(passages: list[Passage]) -> list[Candidate]:
                 continue
             seen.add(key)
             text = p.text[s.start - p.start : s.end - p.start]
-            if len(text) < 12:
-                continue
+            if len(text) < 12 or text.endswith(":"):
+                continue  # too short to answer, or a lead-in to a list that follows
             out.append(Candidate(passage=p, rank=rank, start=s.start, end=s.end, text=text))
     return out
 

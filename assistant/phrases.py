@@ -70,6 +70,8 @@ def _new_names(info: QuestionInfo, sentence: str) -> list[str]:
     out = []
     for m in NAME_RE.finditer(sentence):
         toks = m.group(0).split()
+        if m.start() == 0 and len(toks) == 1:
+            continue  # a capitalised first word is usually just the start of the sentence
         while toks and toks[0] in _SENTENCE_START_NOISE:
             toks = toks[1:]
         if not toks:

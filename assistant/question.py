@@ -9,8 +9,8 @@ from .text_terms import content_terms, stem, words
 
 _TYPES = [
     ("how_many", r"\bhow (many|much)\b|\bnumber of\b"),
-    ("when", r"^\s*(when|what (date|day|year|month|time))\b|\bon what (date|day)\b|\bwhich (date|day|year|month)\b"),
-    ("where", r"^\s*where\b|\bin what (city|country|place)\b|\bwhich (city|country|venue|place|capital)\b"),
+    ("when", r"^\s*(when|what (date|day|year|month|time))\b|\bon what (date|day)\b|\bwhich (date|day|year|month)s?\b"),
+    ("where", r"^\s*where\b|\bin (what|which)\b|\bwhich (two |three |four )?(city|cities|venue|place|places|capital)\b"),
     ("who", r"^\s*(who|whom|whose)\b|\bwhich (official|leader|minister|president|person|people|officials)\b"),
     ("why", r"^\s*why\b"),
     ("list", r"^\s*(list|name)\b|\bwhich (countries|nations|leaders|cities|issues|topics)\b"),

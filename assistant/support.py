@@ -27,7 +27,7 @@ _TOKEN = re.compile(r"[A-Za-zÀ-ÿ]+|\d[\d,.]*")
 
 # Date annotations the answerer adds from the article's publication date are derived, not quoted.
 ANNOTATION_RE = re.compile(
-    r"\s*\((?:\d{4}-\d{2}-\d{2}, the article is dated \d{4}-\d{2}-\d{2}"
+    r"\s*\((?:\d{4}-\d{2}-\d{2}, the article(?: is dated \d{4}-\d{2}-\d{2}|'s date)"
     r"|the article gives no publication date, so the day cannot be fixed)\)"
 )
 

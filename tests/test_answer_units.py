@@ -48,3 +48,20 @@ def test_followup_rewrite_carries_entities():
     assert "Pezeshkian" in q and "Baku" in q
     assert condense("Who met Scholz in Berlin in 2023?", hist) == "Who met Scholz in Berlin in 2023?"
     assert condense("Where was he welcomed?", []) == "Where was he welcomed?"
+
+
+def test_claim_check_drops_unsupported_and_uncited_statements():
+    from assistant.citations import check_claims
+
+    quote = "Secretary Blinken met Foreign Minister Wong in Tokyo on the sidelines of the Quad summit."
+    cite = Citation(1, "d1", "c1", "T", "2022-05-24", "S", None, quote, 0, len(quote))
+    d = Draft(text="Blinken met Wong in Tokyo [1]. They signed a $5 billion deal in Paris [1]. Uncited claim here.",
+              citations=[cite, _cite(2)])  # fmt: skip
+    out = check_claims(d, threshold=0.75)
+    assert out.text == "Blinken met Wong in Tokyo. [1]"
+    assert [c.marker for c in out.citations] == [1] and out.citations[0].verified and out.citations[0].support == 1.0
+    assert any("removed" in n for n in out.notes)
+    flagged = check_claims(d, threshold=0.75, keep_unsupported=True)
+    assert "[unsupported]" in flagged.text and "Paris" in flagged.text
+    none = check_claims(Draft(text="Nothing cited at all.", citations=[cite]), threshold=0.75)
+    assert none.refused and not none.citations
