@@ -16,6 +16,7 @@ from .html_text import extract_html
 SUFFIXES = {".jsonl", ".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_LINE_BYTES = 5_000_000
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 _UNKNOWN_DATES = {"", "unknown", "none", "null", "n/a", "undated"}
 
 
@@ -36,7 +37,7 @@ class RecordError(ValueError):
 
 def clean_text(text: str) -> str:
     """Normalise Unicode and white space; keeps paragraph breaks."""
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH).translate(_CONTROL)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"[ \t\f\v\u00a0]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)

@@ -169,7 +169,7 @@ def build_app(pipe: Pipeline):
             ingest_btn = gr.Button("Index", elem_id="ingest")
             ingest_log = gr.Textbox(label="Progress and errors", lines=8, elem_id="ingest-log")
             stats = gr.HTML(ui.stats_html())
-            ingest_btn.click(ui.ingest, [files, path], [ingest_log, stats], api_visibility="private")
+            ingest_btn.click(ui.ingest, [files, path], [ingest_log, stats], api_name="ingest")
         with gr.Tab("Corpus"):
             corpus_stats = gr.HTML(ui.stats_html())
             query = gr.Textbox(label="Search titles", elem_id="corpus-search")

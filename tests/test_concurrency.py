@@ -1,0 +1,84 @@
+"""20 concurrent chat sessions against a real `assistant serve` while an ingest runs through the same server."""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, shared_records, write_jsonl
+from test_ui_browser import _free_port, _wait
+
+pytestmark = pytest.mark.slow
+ASSISTANT = str(Path(sys.executable).parent / "assistant")
+SESSIONS, TURNS = 20, 3
+PEOPLE = ["Kishida", "Scholz", "Macron", "Trudeau", "Modi", "Albanese", "Meloni", "Sunak", "Duda", "Zelenskyy"]
+
+
+def test_twenty_sessions_while_ingesting(tmp_path):
+    from gradio_client import Client
+
+    records = shared_records(400)
+    env = {**os.environ, "ASSISTANT_HOME": str(tmp_path / "home"), "GRADIO_ANALYTICS_ENABLED": "False"}
+    subprocess.run([ASSISTANT, "--embed-model", "hash", "ingest", str(write_jsonl(tmp_path / "a.jsonl", records[:200]))],
+                   env=env, check=True, capture_output=True, timeout=600)  # fmt: skip
+    more = write_jsonl(tmp_path / "b.jsonl", records[200:])
+    port = _free_port()
+    proc = subprocess.Popen([ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait(url, proc)
+        ingest_result = {}
+
+        def ingest():
+            ingest_result["out"] = Client(url, verbose=False).predict(None, str(more), api_name="/ingest")
+
+        t_ingest = threading.Thread(target=ingest)
+        t_ingest.start()
+
+        def session(i: int) -> list[tuple[float, dict]]:
+            client = Client(url, verbose=False)
+            person = PEOPLE[i % len(PEOPLE)]
+            history, out = [], []
+            for q in (f"What did Biden discuss with {person}?", "When did they last meet?", "Where was that?"):
+                t = time.perf_counter()
+                ans = client.predict(q, history, "", "", "", 6, api_name="/ask")
+                out.append((time.perf_counter() - t, ans))
+                history.append({"question": q, "answer": ans["answer"]})
+            return out
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(SESSIONS) as pool:
+            results = list(pool.map(session, range(SESSIONS), timeout=600))
+        wall = time.perf_counter() - start
+        t_ingest.join(timeout=600)
+        assert proc.poll() is None, "server died"
+        latencies = sorted(lat for r in results for lat, _ in r)
+        for i, r in enumerate(results):
+            person = PEOPLE[i % len(PEOPLE)]
+            assert len(r) == TURNS
+            for k, (_, ans) in enumerate(r):
+                assert isinstance(ans["answer"], str) and ans["answer"]
+                assert isinstance(ans["refused"], bool) and set(ans["timings_ms"]) >= {"retrieve", "answer", "total"}
+                for c in ans["citations"]:
+                    assert c["quote"] and c["marker"] >= 1
+                if k > 0:  # follow-ups carry this session's person, never another session's
+                    standalone = ans["standalone_question"] or ans["question"]
+                    assert person in standalone
+                    assert not any(p in standalone for p in PEOPLE if p != person)
+        assert "errors" not in str(ingest_result.get("out", "")) or "0 errors" in str(ingest_result["out"])
+        figures = {"sessions": SESSIONS, "requests": len(latencies), "errors": 0, "wall_s": round(wall, 1),
+                   "p50_ms": round(1000 * statistics.median(latencies)), "p95_ms": round(1000 * latencies[int(0.95 * len(latencies)) - 1]),
+                   "ingest": str(ingest_result.get("out", ""))[:200]}  # fmt: skip
+        (ROOT / "test-artifacts").mkdir(exist_ok=True)
+        (ROOT / "test-artifacts" / "load.json").write_text(json.dumps(figures, indent=2))
+        print(figures)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
