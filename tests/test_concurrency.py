@@ -72,10 +72,10 @@ def test_twenty_sessions_while_ingesting(tmp_path):
                     standalone = ans["standalone_question"] or ans["question"]
                     assert person in standalone
                     assert not any(p in standalone for p in PEOPLE if p != person)
-        assert "errors" not in str(ingest_result.get("out", "")) or "0 errors" in str(ingest_result["out"])
+        assert "200 added" in str(ingest_result["out"]) and "0 errors" in str(ingest_result["out"])
+        p95 = latencies[int(0.95 * len(latencies)) - 1]
         figures = {"sessions": SESSIONS, "requests": len(latencies), "errors": 0, "wall_s": round(wall, 1),
-                   "p50_ms": round(1000 * statistics.median(latencies)), "p95_ms": round(1000 * latencies[int(0.95 * len(latencies)) - 1]),
-                   "ingest": str(ingest_result.get("out", ""))[:200]}  # fmt: skip
+                   "p50_ms": round(1000 * statistics.median(latencies)), "p95_ms": round(1000 * p95)}  # fmt: skip
         (ROOT / "test-artifacts").mkdir(exist_ok=True)
         (ROOT / "test-artifacts" / "load.json").write_text(json.dumps(figures, indent=2))
         print(figures)
