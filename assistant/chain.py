@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .answer import Answer, Answerer, Draft
@@ -10,13 +12,14 @@ from .citations import check_claims, normalise, quote_is_verbatim
 from .documents import Passage
 from .embeddings import Embedder, make_embedder
 from .extractive import ExtractiveAnswerer, idf_from_counts
-from .followup import condense
+from .followup import condense, needs_context
 from .retrieval import Filters, Retriever
 from .settings import Settings
 from .store import Store
 from .support import SUPPORT_THRESHOLD
 
 REFUSAL = "The indexed articles do not say."
+log = logging.getLogger(__name__)
 
 
 class Pipeline:
@@ -33,8 +36,20 @@ class Pipeline:
         self.embedder = embedder or make_embedder(settings.embed_model)
         self.store = store or Store(settings)
         self.retriever = Retriever(self.store, self.embedder, settings.candidates, settings.rrf_k)
-        self.answerer = answerer or ExtractiveAnswerer(self.embedder, self.idf)
+        self.extractive = ExtractiveAnswerer(self.embedder, self.idf)
+        self.answerer = answerer or self._configured_answerer()
         self._chain = None
+
+    def _configured_answerer(self) -> Answerer:
+        from .llm import make_chat_model, parse_spec
+
+        spec = parse_spec(self.settings.llm)
+        if spec.kind == "extractive":
+            return self.extractive
+        from .generative import GenerativeAnswerer
+
+        model = make_chat_model(spec, self.settings)
+        return GenerativeAnswerer(model, spec.label, self.settings.llm_context, self.settings.llm_max_tokens)
 
     def idf(self, terms: list[str]) -> dict[str, float]:
         """IDF of stemmed terms over the indexed chunks."""
@@ -62,8 +77,9 @@ class Pipeline:
         filters: Filters | None = None,
         k: int | None = None,
         mode: str | None = None,
+        on_token: Callable[[str], None] | None = None,
     ) -> Answer:
-        """Answer one question (with optional chat history)."""
+        """Answer one question (with optional chat history); `on_token` receives streamed LLM tokens."""
         question = " ".join(question.split())
         if not question:
             raise ValueError("the question is empty")
@@ -73,11 +89,24 @@ class Pipeline:
             {
                 "question": question, "history": history or [], "filters": filters or Filters(),
                 "k": k or self.settings.k, "mode": mode or self.settings.mode, "t0": time.perf_counter(), "timings": {},
+                "on_token": on_token,
             }
         )  # fmt: skip
 
     def _condense(self, x: dict) -> str:
-        return condense(x["question"], x["history"])
+        model = getattr(self.answerer, "model", None)
+        if model is None or not x["history"] or not needs_context(x["question"]):
+            return condense(x["question"], x["history"])
+        from .prompts import render
+
+        turns = "\n".join(f"Q: {t.get('question', '')}\nA: {str(t.get('answer', ''))[:400]}" for t in x["history"][-3:])
+        try:
+            out = str(model.invoke(render("condense", history=turns, question=x["question"])).content).strip()
+        except Exception as exc:  # noqa: BLE001 - any backend failure falls back to the rule-based rewrite
+            log.warning("condense with the LLM failed (%s); using the rule-based rewrite", exc)
+            out = ""
+        line = out.splitlines()[0].strip() if out else ""
+        return line if 3 < len(line) < 500 else condense(x["question"], x["history"])
 
     def _retrieve(self, x: dict) -> list[Passage]:
         t = time.perf_counter()
@@ -87,7 +116,16 @@ class Pipeline:
 
     def _answer(self, x: dict) -> Draft:
         t = time.perf_counter()
-        draft = self.answerer.answer(x["standalone"], x["passages"])
+        if self.answerer is self.extractive:
+            draft = self.extractive.answer(x["standalone"], x["passages"])
+        else:
+            try:
+                draft = self.answerer.answer(x["standalone"], x["passages"], on_token=x.get("on_token"))
+            except Exception as exc:  # noqa: BLE001 - timeouts, refused connections, unknown models: fall back
+                log.warning("LLM answer failed: %s", exc)
+                draft = self.extractive.answer(x["standalone"], x["passages"])
+                draft.notes.append(f"the {self.answerer.name} model failed ({type(exc).__name__}: {str(exc)[:160]}); "
+                                   "this is the extractive answer")  # fmt: skip
         x["timings"]["answer"] = _ms(t)
         return draft
 

@@ -72,7 +72,8 @@ def check_claims(draft: Draft, threshold: float, keep_unsupported: bool = False)
 
     if draft.refused:
         return draft
-    quotes = {c.marker: c.quote for c in draft.citations}
+    # The evidence of a citation is its sentence and the article's title, both shown to the user.
+    quotes = {c.marker: f"{c.quote} {c.title}" for c in draft.citations}
     best: dict[int, float] = {}
     kept: list[str] = []
     dropped = 0

@@ -26,10 +26,12 @@ def _settings(ctx: click.Context) -> Settings:
 def _user_errors():
     """Exceptions that are the user's or the environment's, shown as one line."""
     from .embeddings import EmbedderUnavailable
+    from .llm import LLMError
+    from .prompts import PromptError
     from .store import StoreError
     from .tokens import TokenizerUnavailable
 
-    return (EmbedderUnavailable, StoreError, TokenizerUnavailable, ValueError, OSError)
+    return (EmbedderUnavailable, StoreError, TokenizerUnavailable, LLMError, PromptError, ValueError, OSError)
 
 
 def _pipeline(settings: Settings) -> Pipeline:
@@ -44,12 +46,15 @@ def _pipeline(settings: Settings) -> Pipeline:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), help="Data directory [env ASSISTANT_HOME].")
 @click.option("--embed-model", help="Local path of a sentence-transformers model [env ASSISTANT_EMBED_MODEL].")
+@click.option("--llm", help="Answerer: extractive (default), llamacpp:PATH.gguf, llamacpp-server:URL, ollama:MODEL, "
+              "openai:MODEL [env ASSISTANT_LLM].")
+@click.option("--llm-base-url", help="Base URL for ollama/openai backends [env ASSISTANT_LLM_BASE_URL].")
 @click.version_option(package_name="diplomacy-assistant")
 @click.pass_context
-def main(ctx: click.Context, home: Path | None, embed_model: str | None) -> None:
+def main(ctx: click.Context, home: Path | None, embed_model: str | None, llm: str | None, llm_base_url: str | None) -> None:
     """Answer questions about diplomatic news, with citations, offline."""
     try:
-        ctx.obj = Settings.from_env().with_(home=home, embed_model=embed_model)
+        ctx.obj = Settings.from_env().with_(home=home, embed_model=embed_model, llm=llm, llm_base_url=llm_base_url)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -211,11 +216,19 @@ def chat(ctx, since, until, source, k, mode) -> None:
             if q == "/new":
                 history.clear()
                 continue
+            streamed: list[str] = []
+
+            def show(token: str, streamed: list[str] = streamed) -> None:
+                streamed.append(token)
+                click.echo(token, nl=False)
+
             try:
-                ans = pipe.ask(q, history=history, filters=filters, k=k, mode=mode)
+                ans = pipe.ask(q, history=history, filters=filters, k=k, mode=mode, on_token=show)
             except ValueError as exc:
                 click.echo(f"error: {exc}", err=True)
                 continue
+            if streamed:  # the checked answer replaces the raw stream
+                click.echo("\n--- checked answer ---")
             if ans.standalone_question:
                 click.echo(f"(understood as: {ans.standalone_question})")
             click.echo(render_text(ans) + "\n")

@@ -15,7 +15,9 @@ DEFINITIONS = """\
 - **citation_recall** (ALCE): share of answer statements (paragraphs) whose citations together support them.
 - **citation_precision** (ALCE): share of citations that support their statement alone, or are needed for the joint support.
   Support is judged by `assistant/support.py`, a lexical judge that shares no code with the answerer: the share of the
-  statement's content words found in the cited quotes, capped at 0.5 when a number or name is missing; support >= 0.75.
+  statement's content words found in the cited quotes (sentence plus article title), capped at 0.5 when a number or name
+  is missing; support >= 0.75. The answer path reuses this judge to drop unsupported statements, so these two scores
+  describe what survives that check; gold_evidence_cited is the independent check against the evaluation set.
 - **gold_evidence_cited**: share of answered questions with a citation that quotes a gold evidence sentence.
 - **quote_validity**: share of citation quotes equal to the cited article's text at the cited offsets (must be 1.0).
 - **refusal_rate**: share of unanswerable questions refused. **false_refusal_rate**: share of answerable ones refused.

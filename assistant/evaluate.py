@@ -41,7 +41,7 @@ def score_question(pipe: Pipeline, q: dict, cfg: EvalConfig) -> dict:
     answerable = q["type"] != "unanswerable"
     ranked = [p.doc_id for p in pipe.retriever.retrieve(ans.standalone_question or q["question"], k=20, mode=cfg.mode)]
     ranked = list(dict.fromkeys(ranked))
-    quotes = {c.marker: c.quote for c in ans.citations}
+    quotes = {c.marker: f"{c.quote} {c.title}" for c in ans.citations}  # sentence + title, as the user sees them
     cit_rec, cit_prec = M.citation_scores(ans.answer, quotes, SUPPORT_THRESHOLD) if not ans.refused else (0.0, 0.0)
     valid = 0
     for c in ans.citations:

