@@ -24,6 +24,7 @@ class Citation:
     end: int
     verified: bool = True
     support: float = 1.0
+    also_reported_by: list[dict] = field(default_factory=list)  # other outlets of the same story
 
 
 @dataclass

@@ -136,6 +136,7 @@ class Pipeline:
         for c in draft.citations:
             doc = self.store.keyword.document(c.doc_id)
             c.verified = bool(doc) and quote_is_verbatim(c, doc["text"])
+            c.also_reported_by = self.store.dups.sources_of(c.doc_id)
         if any(not c.verified for c in draft.citations):
             draft.notes.append("a quote did not match its article and was flagged")
         draft = check_claims(draft, SUPPORT_THRESHOLD, keep_unsupported=self.settings.show_unsupported)

@@ -73,7 +73,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     settings = _settings(ctx)
     pipe = _pipeline(settings)
     total_errors = []
-    summary: dict[str, int] = {"added": 0, "updated": 0, "unchanged": 0, "chunks": 0}
+    summary: dict[str, int] = {"added": 0, "updated": 0, "unchanged": 0, "merged": 0, "chunks": 0}
     try:
         for path in paths:
             with tqdm(desc=f"indexing {path.name}", unit=" articles", file=sys.stderr, disable=None) as bar:
@@ -95,7 +95,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     else:
         click.echo(
             f"{summary['added']} added, {summary['updated']} updated, {summary['unchanged']} unchanged, "
-            f"{summary['chunks']} chunks written, {summary['errors']} errors"
+            f"{summary['merged']} merged as duplicates, {summary['chunks']} chunks written, {summary['errors']} errors"
         )
     if total_errors:
         ctx.exit(1)
@@ -189,6 +189,8 @@ def render_text(ans: Answer) -> str:
             if c.url:
                 lines.append(f"    {c.url}")
             lines.append(f"    \u201c{c.quote}\u201d")
+            for other in c.also_reported_by:
+                lines.append(f"    also reported by {other['source'] or 'unknown'}: {other['url'] or other['title']}")
     elif ans.closest:
         lines.append("\nClosest articles:")
         for d in ans.closest[:3]:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .chunking import chunk_article
+from .dedup import THRESHOLD as DUP_THRESHOLD
 from .documents import Article, Chunk
 from .embeddings import Embedder
 from .ingest import IngestError
@@ -22,13 +23,14 @@ class IndexResult:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    merged: int = 0  # near-duplicates of indexed articles: kept as extra sources, not indexed twice
     chunks: int = 0
     errors: list[IngestError] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for people."""
         return (
-            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.merged} merged as duplicates, "
             f"{self.chunks} chunks written, {len(self.errors)} errors"
         )
 
@@ -42,7 +44,9 @@ def index_articles(
 ) -> IndexResult:
     """Index every article not already current; collect errors; never stop on bad records."""
     result = IndexResult()
-    batch: list[tuple[Article, list[Chunk], bool]] = []
+    from .dedup import signature
+
+    batch: list[tuple[Article, list[Chunk], bool, object]] = []
     pending_chunks = 0
     for item in items:
         if isinstance(item, IngestError):
@@ -54,8 +58,18 @@ def index_articles(
                 progress(1)
             continue
         is_update = store.keyword.status(item.id) is not None
+        sig = signature(item.text)
+        dup = None if is_update else store.dups.find(item.id, sig)
+        if dup is None:
+            dup = next((a.id for a, _, _, s in batch if s.jaccard(sig) >= DUP_THRESHOLD), None)
+        if dup is not None:
+            store.dups.add_source(dup, item.id, item.source, item.url, item.title, item.date)
+            result.merged += 1
+            if progress:
+                progress(1)
+            continue
         chunks = chunk_article(item, settings.chunk_tokens, settings.chunk_overlap_sentences)
-        batch.append((item, chunks, is_update))
+        batch.append((item, chunks, is_update, sig))
         pending_chunks += len(chunks)
         if pending_chunks >= BATCH_CHUNKS:
             _flush(store, embedder, batch, result, progress)
@@ -68,16 +82,17 @@ def index_articles(
 def _flush(
     store: Store,
     embedder: Embedder,
-    batch: list[tuple[Article, list[Chunk], bool]],
+    batch: list[tuple[Article, list[Chunk], bool, object]],
     result: IndexResult,
     progress: Callable[[int], None] | None,
 ) -> None:
-    store.begin([a for a, _, _ in batch])
-    texts = [c.embed_text(a) for a, chunks, _ in batch for c in chunks]
+    store.begin([a for a, _, _, _ in batch])
+    texts = [c.embed_text(a) for a, chunks, _, _ in batch for c in chunks]
     vectors = embedder.embed_batch(texts) if texts else []
     pos = 0
-    for article, chunks, is_update in batch:
+    for article, chunks, is_update, sig in batch:
         store.write(article, chunks, vectors[pos : pos + len(chunks)])
+        store.dups.add(article.id, sig)
         pos += len(chunks)
         result.chunks += len(chunks)
         if is_update:

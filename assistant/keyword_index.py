@@ -41,7 +41,7 @@ class KeywordIndex:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         self.db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -59,7 +59,7 @@ class KeywordIndex:
 
     def mark_pending(self, articles: Iterable[Article]) -> None:
         """Record articles as being (re)indexed, before their vectors are written."""
-        with self._lock, self.db:
+        with self.lock, self.db:
             for a in articles:
                 self.db.execute(
                     "INSERT INTO documents(doc_id,title,date,date_int,source,url,hash,text,origin,status)"
@@ -70,7 +70,7 @@ class KeywordIndex:
     def commit_article(self, article: Article, chunks: list[Chunk]) -> None:
         """Replace an article's chunks and FTS rows and mark it complete, atomically."""
         a = article
-        with self._lock, self.db:
+        with self.lock, self.db:
             self._delete_chunks(a.id)
             self.db.execute(
                 "UPDATE documents SET title=?,date=?,date_int=?,source=?,url=?,hash=?,text=?,origin=?,status=?,"
@@ -105,7 +105,7 @@ class KeywordIndex:
 
     def delete_document(self, doc_id: str) -> None:
         """Remove a document and its chunks."""
-        with self._lock, self.db:
+        with self.lock, self.db:
             self._delete_chunks(doc_id)
             self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
 
@@ -133,13 +133,13 @@ class KeywordIndex:
             args.append(source)
         sql += " ORDER BY s DESC LIMIT ?"
         args.append(limit)
-        with self._lock:
+        with self.lock:
             return [(r[0], float(r[1])) for r in self.db.execute(sql, args)]
 
     def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         """(number of chunks, chunks containing each term); FTS5 applies its own stemmer."""
         out = {}
-        with self._lock:
+        with self.lock:
             n = self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
             for t in terms:
                 clean = re.sub(r"[^\w]", "", t)
@@ -160,7 +160,7 @@ class KeywordIndex:
             f" substr(d.text, c.start + 1, c.end - c.start) AS body FROM chunks c JOIN documents d USING(doc_id)"
             f" WHERE c.chunk_id IN ({marks})"
         )
-        with self._lock:
+        with self.lock:
             rows = self.db.execute(sql, chunk_ids).fetchall()
         out = {}
         for r in rows:
@@ -171,13 +171,13 @@ class KeywordIndex:
 
     def document(self, doc_id: str) -> dict | None:
         """A stored document's fields, including its full text."""
-        with self._lock:
+        with self.lock:
             row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return dict(row) if row else None
 
     def counts(self) -> dict[str, int]:
         """Numbers of complete documents, pending documents and chunks."""
-        with self._lock:
+        with self.lock:
             docs = self.db.execute("SELECT count(*) FROM documents WHERE status='ok'").fetchone()[0]
             pending = self.db.execute("SELECT count(*) FROM documents WHERE status!='ok'").fetchone()[0]
             chunks = self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
@@ -185,19 +185,19 @@ class KeywordIndex:
 
     def pending_ids(self) -> list[str]:
         """Documents whose indexing did not finish."""
-        with self._lock:
+        with self.lock:
             return [r[0] for r in self.db.execute("SELECT doc_id FROM documents WHERE status!='ok'")]
 
     def all_chunk_ids(self) -> set[str]:
         """Every chunk id in SQLite."""
-        with self._lock:
+        with self.lock:
             return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}
 
     def by_source_year(self) -> list[tuple[str, str | None, int]]:
         """(source, year, documents), for the corpus overview."""
         q = ("SELECT source, substr(date, 1, 4) AS y, count(*) FROM documents WHERE status='ok'"
              " GROUP BY source, y ORDER BY source, y")  # fmt: skip
-        with self._lock:
+        with self.lock:
             return [(r[0], r[1], r[2]) for r in self.db.execute(q)]
 
     def find_documents(self, query: str, limit: int = 200) -> list[dict]:
@@ -205,11 +205,11 @@ class KeywordIndex:
         like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         q = ("SELECT doc_id, title, date, source FROM documents WHERE status='ok' AND title LIKE ? ESCAPE '\\'"
              " ORDER BY date DESC LIMIT ?")  # fmt: skip
-        with self._lock:
+        with self.lock:
             return [dict(r) for r in self.db.execute(q, (like, limit))]
 
     def sources(self) -> list[tuple[str, int]]:
         """Sources with their document counts."""
-        with self._lock:
+        with self.lock:
             q = "SELECT source, count(*) FROM documents WHERE status='ok' GROUP BY source ORDER BY 2 DESC"
             return [(r[0], r[1]) for r in self.db.execute(q)]

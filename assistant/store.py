@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dedup import NearDuplicates
 from .documents import Article, Chunk, Passage
 from .keyword_index import OK, KeywordIndex
 from .settings import Settings
@@ -84,6 +85,7 @@ class Store:
             _acquire(self._lock_path)
         try:
             self.keyword = KeywordIndex(settings.sqlite_path)
+            self.dups = NearDuplicates(self.keyword.db, self.keyword.lock)
             self.vectors = VectorIndex(settings.chroma_path, settings.collection, self.chroma_url)
         except Exception:
             self.close()
@@ -123,6 +125,7 @@ class Store:
         """Remove a document from both indexes."""
         self.vectors.delete_documents([doc_id])
         self.keyword.delete_document(doc_id)
+        self.dups.forget(doc_id)
 
     def passages(self, scored: list[tuple[str, float]]) -> list[Passage]:
         """Passages for (chunk_id, score) pairs, in the given order."""

@@ -111,16 +111,25 @@ def highlight(paragraph: str, para_start: int, c: Citation) -> str:
     return f"{esc(paragraph[:s])}<mark>{esc(paragraph[s:e])}</mark>{esc(paragraph[e:])}"
 
 
+def _link(url: str | None) -> str:
+    """A safe link for http(s) URLs; other schemes are shown as plain text."""
+    ok = safe_url(url)
+    return f'<a href="{esc(ok)}" target="_blank" rel="noopener noreferrer">{esc(ok)}</a>' if ok else esc(url or "")
+
+
 def render_card(turn: int, c: Citation, paragraph: tuple[str, int] | None) -> str:
     """One source: title, source, date, link, and the highlighted sentence in its paragraph."""
-    url = safe_url(c.url)
-    link = f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(url)}</a>' if url else esc(c.url or "")
+    link = _link(c.url)
     body = highlight(*paragraph, c) if paragraph else f"<mark>{esc(c.quote)}</mark>"
     flag = "" if c.verified else ' <span class="unverified">unverified quote</span>'
+    others = "".join(
+        f'<div class="meta">also reported by {esc(o.get("source") or "unknown")} {_link(o.get("url"))}</div>'
+        for o in c.also_reported_by
+    )
     return (
         f'<div class="src-card" id="src-{turn}-{c.marker}"><div><b>[{c.marker}] {esc(c.title)}</b>{flag}</div>'
         f'<div class="meta">{esc(c.source or "unknown source")} · {esc(c.date or "date unknown")} · {link}</div>'
-        f'<p class="para">{body}</p></div>'
+        f'<p class="para">{body}</p>{others}</div>'
     )
 
 
