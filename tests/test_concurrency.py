@@ -30,7 +30,7 @@ def test_twenty_sessions_while_ingesting(tmp_path):
     more = write_jsonl(tmp_path / "b.jsonl", records[200:])
     port = _free_port()
     proc = subprocess.Popen([ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait(url, proc)

@@ -1,9 +1,10 @@
 """Near-duplicates: the same story from two outlets is indexed once, with both outlets as its sources."""
 
+from conftest import shared_records
+
 from assistant.chain import Pipeline
 from assistant.documents import Article
 from assistant.indexer import index_articles
-from conftest import shared_records
 
 
 def test_same_story_two_outlets_is_one_article_with_two_sources(hash_settings):

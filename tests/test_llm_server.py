@@ -38,12 +38,14 @@ def _port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server():
+def llama_server(tmp_path_factory):
     gguf = _gguf()
     port = _port()
+    log_path = tmp_path_factory.mktemp("llama") / "server.log"
+    log = log_path.open("w")  # a file, not a pipe: an unread pipe fills up and stalls the server
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", gguf, "--host", "127.0.0.1",
                              "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+                            stdout=log, stderr=subprocess.STDOUT, text=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -52,11 +54,12 @@ def llama_server():
             break
         except OSError:
             if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited: {proc.stdout.read()[-2000:]}")
+                pytest.fail(f"llama_cpp.server exited: {log_path.read_text()[-2000:]}")
             time.sleep(0.5)
     yield url
     proc.terminate()
     proc.wait(timeout=30)
+    log.close()
 
 
 def _pipeline(tmp_path, llm: str, timeout: float = 120) -> Pipeline:

@@ -32,7 +32,7 @@ def _wait(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stdout.read()}")
+            raise RuntimeError(f"server exited with code {proc.returncode}")
         try:
             urllib.request.urlopen(url, timeout=2)
             return
@@ -54,8 +54,8 @@ def server(tmp_path_factory):
     for path in (ROOT / "corpus", xss):
         subprocess.run([ASSISTANT, "ingest", str(path)], env=env, check=True, capture_output=True, timeout=600)
     port = _free_port()
-    proc = subprocess.Popen([ASSISTANT, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    proc = subprocess.Popen([ASSISTANT, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, text=True)  # fmt: skip
     try:
         _wait(f"http://127.0.0.1:{port}/", proc)
         yield f"http://127.0.0.1:{port}/"
@@ -143,7 +143,7 @@ def test_auth_refuses_requests_without_credentials(tmp_path):
     env = {**os.environ, "ASSISTANT_HOME": str(tmp_path / "home"), "GRADIO_ANALYTICS_ENABLED": "False"}
     port = _free_port()
     proc = subprocess.Popen([ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port), "--auth", "ana:s3cret"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
         _wait(base + "/", proc)
