@@ -60,45 +60,114 @@ def main(ctx: click.Context, home: Path | None, embed_model: str | None, llm: st
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--feed", "feeds", multiple=True, help="An RSS/Atom feed URL to read now and on every `assistant sync`.")
+@click.option("--url", "urls", multiple=True, help="A web page to extract and index.")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds per HTTP request.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Index article files or folders (.jsonl, .txt, .md, .html)."""
-    from tqdm import tqdm
-
-    from .indexer import index_articles
+def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds, urls, timeout: float, as_json: bool) -> None:
+    """Index article files or folders (.jsonl, .txt, .md, .html), feeds (--feed) and pages (--url)."""
+    if not paths and not feeds and not urls:
+        raise click.UsageError("give files or folders, --feed URL or --url URL")
+    from .feeds import read_feed
     from .ingest import parse_path
 
-    settings = _settings(ctx)
-    pipe = _pipeline(settings)
-    total_errors = []
-    summary: dict[str, int] = {"added": 0, "updated": 0, "unchanged": 0, "merged": 0, "chunks": 0}
+    pipe = _pipeline(_settings(ctx))
+    run = _IngestRun(pipe)
     try:
         for path in paths:
-            with tqdm(desc=f"indexing {path.name}", unit=" articles", file=sys.stderr, disable=None) as bar:
-                result = index_articles(pipe.store, pipe.embedder, parse_path(path), settings, progress=bar.update)
-            for key in summary:
-                summary[key] += getattr(result, key)
-            total_errors.extend(result.errors)
-            for err in result.errors:
-                click.echo(f"error: {err}", err=True)
+            run.index(parse_path(path), path.name)
+        for url in urls:
+            run.index(_page_items(url, timeout), url)
+        for url in feeds:
+            pipe.store.feeds.add(url)
+            read = read_feed(url, pipe.store.feeds, timeout)
+            run.index(read.items, url)
+            if not read.failed:
+                pipe.store.feeds.commit(read)
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
         raise click.ClickException("interrupted; what was indexed is kept, run the same command to finish") from None
     finally:
         pipe.close()
-    summary["errors"] = len(total_errors)
-    if as_json:
-        click.echo(json.dumps({**summary, "error_list": [str(e) for e in total_errors]}))
-    else:
-        click.echo(
-            f"{summary['added']} added, {summary['updated']} updated, {summary['unchanged']} unchanged, "
-            f"{summary['merged']} merged as duplicates, {summary['chunks']} chunks written, {summary['errors']} errors"
-        )
-    if total_errors:
+    run.report(as_json)
+    if run.errors:
         ctx.exit(1)
+
+
+@main.command()
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds per HTTP request.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def sync(ctx: click.Context, timeout: float, as_json: bool) -> None:
+    """Re-read every configured feed; index only new or changed articles."""
+    from .feeds import read_feed
+
+    pipe = _pipeline(_settings(ctx))
+    run = _IngestRun(pipe)
+    try:
+        urls = pipe.store.feeds.urls()
+        if not urls:
+            raise click.ClickException("no feeds configured; add one with: assistant ingest --feed URL")
+        for url in urls:
+            read = read_feed(url, pipe.store.feeds, timeout)
+            if read.not_modified:
+                click.echo(f"{url}: not modified", err=True)
+                continue
+            run.index(read.items, url)
+            if not read.failed:
+                pipe.store.feeds.commit(read)
+    finally:
+        pipe.close()
+    run.report(as_json)
+    if run.errors:
+        ctx.exit(1)
+
+
+def _page_items(url: str, timeout: float):
+    from .ingest import IngestError
+    from .web import FetchError, article_from_html, fetch
+
+    try:
+        yield article_from_html(url, fetch(url, timeout).body)
+    except FetchError as exc:
+        yield IngestError(url, str(exc).removeprefix(f"{url}: "))
+
+
+class _IngestRun:
+    """Counts and errors over several sources, with a progress bar each."""
+
+    KEYS = ("added", "updated", "unchanged", "merged", "chunks")
+
+    def __init__(self, pipe: Pipeline) -> None:
+        self.pipe = pipe
+        self.summary = dict.fromkeys(self.KEYS, 0)
+        self.errors: list = []
+
+    def index(self, items, label: str) -> None:
+        from tqdm import tqdm
+
+        from .indexer import index_articles
+
+        with tqdm(desc=f"indexing {label}", unit=" articles", file=sys.stderr, disable=None) as bar:
+            result = index_articles(self.pipe.store, self.pipe.embedder, items, self.pipe.settings, progress=bar.update)
+        for key in self.KEYS:
+            self.summary[key] += getattr(result, key)
+        self.errors.extend(result.errors)
+        for err in result.errors:
+            click.echo(f"error: {err}", err=True)
+
+    def report(self, as_json: bool) -> None:
+        s = {**self.summary, "errors": len(self.errors)}
+        if as_json:
+            click.echo(json.dumps({**s, "error_list": [str(e) for e in self.errors]}))
+        else:
+            click.echo(
+                f"{s['added']} added, {s['updated']} updated, {s['unchanged']} unchanged, {s['merged']} merged as "
+                f"duplicates, {s['chunks']} chunks written, {s['errors']} errors"
+            )
 
 
 def _filters(since: str | None, until: str | None, source: str | None) -> Filters:

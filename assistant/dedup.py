@@ -10,6 +10,7 @@ import numpy as np
 
 NUM_PERM = 128
 THRESHOLD = 0.8  # estimated Jaccard similarity of 5-word shingles
+SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures are only comparable within one scheme
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS minhash(doc_id TEXT PRIMARY KEY, sig BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS doc_sources(
@@ -30,7 +31,7 @@ def signature(text: str):
     """A datasketch MinHash of the text's shingles."""
     from datasketch import MinHash
 
-    m = MinHash(num_perm=NUM_PERM, seed=1)
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     m.update_batch(list(shingles(text)))
     return m
 
@@ -53,7 +54,7 @@ class NearDuplicates:
             with self.lock:
                 rows = self.db.execute("SELECT doc_id, sig FROM minhash").fetchall()
             for doc_id, sig in rows:
-                lsh.insert(doc_id, LeanMinHash(seed=1, hashvalues=np.frombuffer(sig, dtype=np.uint64)))
+                lsh.insert(doc_id, LeanMinHash(seed=1, hashvalues=np.frombuffer(sig, dtype=np.uint64), scheme=SCHEME))
             self._lsh = lsh
         return self._lsh
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .dedup import NearDuplicates
 from .documents import Article, Chunk, Passage
+from .feeds import FeedState
 from .keyword_index import OK, KeywordIndex
 from .settings import Settings
 from .vector_index import StoreError, VectorIndex
@@ -86,6 +87,7 @@ class Store:
         try:
             self.keyword = KeywordIndex(settings.sqlite_path)
             self.dups = NearDuplicates(self.keyword.db, self.keyword.lock)
+            self.feeds = FeedState(self.keyword.db, self.keyword.lock)
             self.vectors = VectorIndex(settings.chroma_path, settings.collection, self.chroma_url)
         except Exception:
             self.close()
