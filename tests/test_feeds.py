@@ -116,14 +116,16 @@ def test_feed_ingest_then_sync_replaces_one_and_adds_one(site):
     res, out = cli("sync")
     assert "not modified" in res.output  # the feed's ETag matched: nothing fetched again
     # change one article, add one
-    site.pages["/a/2.html"] = site.pages["/a/2.html"].replace("<article>", "<article><p>Update: the talks resumed in Vienna on Friday.</p>")
+    update = "<article><p>Update: the talks resumed in Vienna on Friday.</p>"
+    site.pages["/a/2.html"] = site.pages["/a/2.html"].replace("<article>", update)
     site.add(5, site.spare)
     res, out = cli("sync")
     assert res.exit_code == 0, res.output
     assert (out["updated"], out["added"], out["unchanged"]) == (1, 1, 4)
     stats = json.loads(CliRunner().invoke(main, ["--embed-model", "hash", "stats", "--json"]).output)
     assert stats["documents"] == 6
-    ask = json.loads(CliRunner().invoke(main, ["--embed-model", "hash", "ask", "--json", "Where did the talks resume on Friday?"]).output)
+    q = "Where did the talks resume on Friday?"
+    ask = json.loads(CliRunner().invoke(main, ["--embed-model", "hash", "ask", "--json", q]).output)
     assert "Vienna" in ask["answer"] and ask["citations"][0]["url"].endswith("/a/2.html")
     assert "Subscribe" not in json.dumps(ask) and "Copyright Example Wire" not in json.dumps(ask)
 
