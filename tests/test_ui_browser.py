@@ -159,3 +159,27 @@ def test_auth_refuses_requests_without_credentials(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_upload_size_is_limited_with_a_clear_message(tmp_path):
+    import httpx
+
+    env = {**os.environ, "ASSISTANT_HOME": str(tmp_path / "home"), "GRADIO_ANALYTICS_ENABLED": "False"}
+    port = _free_port()
+    proc = subprocess.Popen([ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait(base + "/", proc)
+        big = tmp_path / "big.txt"
+        big.write_bytes(b"a" * (21 * 1024 * 1024))
+        with big.open("rb") as fh:
+            r = httpx.post(base + "/gradio_api/upload", files={"files": ("big.txt", fh)}, timeout=60)
+        assert r.status_code == 413 and "maximum allowed size" in r.text
+        small = tmp_path / "ok.txt"
+        small.write_text("The envoys met in Oslo. They agreed to meet again.")
+        with small.open("rb") as fh:
+            assert httpx.post(base + "/gradio_api/upload", files={"files": ("ok.txt", fh)}, timeout=60).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
