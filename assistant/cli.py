@@ -70,16 +70,17 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds, urls, timeout: fl
     """Index article files or folders (.jsonl, .txt, .md, .html), feeds (--feed) and pages (--url)."""
     if not paths and not feeds and not urls:
         raise click.UsageError("give files or folders, --feed URL or --url URL")
+    from .cli_ingest import IngestRun, page_items
     from .feeds import read_feed
     from .ingest import parse_path
 
     pipe = _pipeline(_settings(ctx))
-    run = _IngestRun(pipe)
+    run = IngestRun(pipe)
     try:
         for path in paths:
             run.index(parse_path(path), path.name)
         for url in urls:
-            run.index(_page_items(url, timeout), url)
+            run.index(page_items(url, timeout), url)
         for url in feeds:
             pipe.store.feeds.add(url)
             read = read_feed(url, pipe.store.feeds, timeout)
@@ -103,10 +104,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds, urls, timeout: fl
 @click.pass_context
 def sync(ctx: click.Context, timeout: float, as_json: bool) -> None:
     """Re-read every configured feed; index only new or changed articles."""
+    from .cli_ingest import IngestRun
     from .feeds import read_feed
 
     pipe = _pipeline(_settings(ctx))
-    run = _IngestRun(pipe)
+    run = IngestRun(pipe)
     try:
         urls = pipe.store.feeds.urls()
         if not urls:
@@ -124,50 +126,6 @@ def sync(ctx: click.Context, timeout: float, as_json: bool) -> None:
     run.report(as_json)
     if run.errors:
         ctx.exit(1)
-
-
-def _page_items(url: str, timeout: float):
-    from .ingest import IngestError
-    from .web import FetchError, article_from_html, fetch
-
-    try:
-        yield article_from_html(url, fetch(url, timeout).body)
-    except FetchError as exc:
-        yield IngestError(url, str(exc).removeprefix(f"{url}: "))
-
-
-class _IngestRun:
-    """Counts and errors over several sources, with a progress bar each."""
-
-    KEYS = ("added", "updated", "unchanged", "merged", "chunks")
-
-    def __init__(self, pipe: Pipeline) -> None:
-        self.pipe = pipe
-        self.summary = dict.fromkeys(self.KEYS, 0)
-        self.errors: list = []
-
-    def index(self, items, label: str) -> None:
-        from tqdm import tqdm
-
-        from .indexer import index_articles
-
-        with tqdm(desc=f"indexing {label}", unit=" articles", file=sys.stderr, disable=None) as bar:
-            result = index_articles(self.pipe.store, self.pipe.embedder, items, self.pipe.settings, progress=bar.update)
-        for key in self.KEYS:
-            self.summary[key] += getattr(result, key)
-        self.errors.extend(result.errors)
-        for err in result.errors:
-            click.echo(f"error: {err}", err=True)
-
-    def report(self, as_json: bool) -> None:
-        s = {**self.summary, "errors": len(self.errors)}
-        if as_json:
-            click.echo(json.dumps({**s, "error_list": [str(e) for e in self.errors]}))
-        else:
-            click.echo(
-                f"{s['added']} added, {s['updated']} updated, {s['unchanged']} unchanged, {s['merged']} merged as "
-                f"duplicates, {s['chunks']} chunks written, {s['errors']} errors"
-            )
 
 
 def _filters(since: str | None, until: str | None, source: str | None) -> Filters:

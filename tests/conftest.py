@@ -16,6 +16,35 @@ SHARED_CORPUS = SHARED / "corpus" / "diplomacy-releases.jsonl"
 SEED_DIR = ROOT / "corpus"
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, proc, timeout: float = 120) -> None:
+    """Wait until `url` answers (any HTTP status counts); fail early if the server process died."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with code {proc.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(url)
+
+
 @pytest.fixture(autouse=True)
 def _home(tmp_path_factory, monkeypatch):
     """Every test gets its own ASSISTANT_HOME; nothing touches the user's data."""

@@ -1,13 +1,11 @@
 """The same store behaviour against a real `chroma run` server (ASSISTANT_CHROMA_URL), and several clients at once."""
 
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import free_port, wait_http
 from test_store import ARTS, _both_indexes
 
 from assistant.chain import Pipeline
@@ -19,22 +17,12 @@ CHROMA = str(Path(sys.executable).parent / "chroma")
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
     proc = subprocess.Popen([CHROMA, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/api/v2/heartbeat", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with code {proc.returncode}")
-            time.sleep(0.3)
+    wait_http(url + "/api/v2/heartbeat", proc, timeout=60)
     yield url
     proc.terminate()
     proc.wait(timeout=30)

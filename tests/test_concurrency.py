@@ -11,8 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, shared_records, write_jsonl
-from test_ui_browser import _free_port, _wait
+from conftest import ROOT, free_port, shared_records, wait_http, write_jsonl
 
 pytestmark = pytest.mark.slow
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
@@ -28,12 +27,12 @@ def test_twenty_sessions_while_ingesting(tmp_path):
     subprocess.run([ASSISTANT, "--embed-model", "hash", "ingest", str(write_jsonl(tmp_path / "a.jsonl", records[:200]))],
                    env=env, check=True, capture_output=True, timeout=600)  # fmt: skip
     more = write_jsonl(tmp_path / "b.jsonl", records[200:])
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait(url, proc)
+        wait_http(url, proc)
         ingest_result = {}
 
         def ingest():

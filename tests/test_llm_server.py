@@ -1,15 +1,13 @@
 """Generative answers against a real llama.cpp OpenAI-compatible server and in-process GGUF (SmolLM2-135M)."""
 
 import importlib.util
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_port, wait_http
 
 from assistant.chain import Pipeline
 from assistant.indexer import index_articles
@@ -31,31 +29,20 @@ def _gguf() -> str:
     return str(found[0])
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
     gguf = _gguf()
-    port = _port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("llama") / "server.log"
     log = log_path.open("w")  # a file, not a pipe: an unread pipe fills up and stalls the server
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", gguf, "--host", "127.0.0.1",
                              "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
                             stdout=log, stderr=subprocess.STDOUT, text=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/models", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited: {log_path.read_text()[-2000:]}")
-            time.sleep(0.5)
+    try:
+        wait_http(url + "/models", proc)
+    except RuntimeError:
+        pytest.fail(f"llama_cpp.server exited: {log_path.read_text()[-2000:]}")
     yield url
     proc.terminate()
     proc.wait(timeout=30)
@@ -96,7 +83,7 @@ def test_in_process_gguf_backend(tmp_path):
 
 
 def test_unreachable_server_falls_back_quickly(tmp_path):
-    pipe = _pipeline(tmp_path, f"llamacpp-server:http://127.0.0.1:{_port()}/v1", timeout=5)
+    pipe = _pipeline(tmp_path, f"llamacpp-server:http://127.0.0.1:{free_port()}/v1", timeout=5)
     t = time.perf_counter()
     ans = pipe.ask("Who greeted Pezeshkian at the airport?")
     assert time.perf_counter() - t < 30

@@ -3,7 +3,6 @@
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_port, wait_http
 
 pytestmark = pytest.mark.slow
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -20,27 +19,6 @@ ASSISTANT = str(Path(sys.executable).parent / "assistant")
 ARTIFACTS = ROOT / "test-artifacts"
 XSS = ('Officials met in Geneva on trade. <script>window.__xss = 1</script> The envoy '
        '<img src=x onerror="window.__xss = 2"> praised [the talks](javascript:window.__xss=3) and left.')  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with code {proc.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return  # it answers (401 with --auth is an answer)
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(url)
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +31,11 @@ def server(tmp_path_factory):
                                "source": "Test wire", "url": "javascript:window.__xss=5", "text": XSS}) + "\n")  # fmt: skip
     for path in (ROOT / "corpus", xss):
         subprocess.run([ASSISTANT, "ingest", str(path)], env=env, check=True, capture_output=True, timeout=600)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([ASSISTANT, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, text=True)  # fmt: skip
     try:
-        _wait(f"http://127.0.0.1:{port}/", proc)
+        wait_http(f"http://127.0.0.1:{port}/", proc)
         yield f"http://127.0.0.1:{port}/"
     finally:
         proc.terminate()
@@ -141,12 +119,12 @@ def test_api_endpoint_returns_ask_json(server):
 
 def test_auth_refuses_requests_without_credentials(tmp_path):
     env = {**os.environ, "ASSISTANT_HOME": str(tmp_path / "home"), "GRADIO_ANALYTICS_ENABLED": "False"}
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port), "--auth", "ana:s3cret"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait(base + "/", proc)
+        wait_http(base + "/", proc)
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(base + "/config", timeout=10)
         assert err.value.code in (401, 403)
@@ -165,12 +143,12 @@ def test_upload_size_is_limited_with_a_clear_message(tmp_path):
     import httpx
 
     env = {**os.environ, "ASSISTANT_HOME": str(tmp_path / "home"), "GRADIO_ANALYTICS_ENABLED": "False"}
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait(base + "/", proc)
+        wait_http(base + "/", proc)
         big = tmp_path / "big.txt"
         big.write_bytes(b"a" * (21 * 1024 * 1024))
         with big.open("rb") as fh:
