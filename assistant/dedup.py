@@ -65,13 +65,18 @@ class NearDuplicates:
 
     def add(self, doc_id: str, sig) -> None:
         """Remember an indexed article's signature."""
-        blob = np.asarray(sig.hashvalues, dtype=np.uint64).tobytes()
+        self.add_many([(doc_id, sig)])
+
+    def add_many(self, items: list[tuple[str, object]]) -> None:
+        """Remember several signatures in one transaction."""
+        rows = [(doc_id, np.asarray(sig.hashvalues, dtype=np.uint64).tobytes()) for doc_id, sig in items]
         with self.lock, self.db:
-            self.db.execute("INSERT OR REPLACE INTO minhash(doc_id, sig) VALUES(?, ?)", (doc_id, blob))
+            self.db.executemany("INSERT OR REPLACE INTO minhash(doc_id, sig) VALUES(?, ?)", rows)
         lsh = self._index()
-        if doc_id in lsh.keys:
-            lsh.remove(doc_id)
-        lsh.insert(doc_id, sig)
+        for doc_id, sig in items:
+            if doc_id in lsh.keys:
+                lsh.remove(doc_id)
+            lsh.insert(doc_id, sig)
 
     def forget(self, doc_id: str) -> None:
         """Drop a deleted article's signature."""

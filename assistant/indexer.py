@@ -89,11 +89,13 @@ def _flush(
     store.begin([a for a, _, _, _ in batch])
     texts = [c.embed_text(a) for a, chunks, _, _ in batch for c in chunks]
     vectors = embedder.embed_batch(texts) if texts else []
-    pos = 0
-    for article, chunks, is_update, sig in batch:
-        store.write(article, chunks, vectors[pos : pos + len(chunks)])
-        store.dups.add(article.id, sig)
+    pos, writes = 0, []
+    for article, chunks, _, _ in batch:
+        writes.append((article, chunks, vectors[pos : pos + len(chunks)]))
         pos += len(chunks)
+    store.write_many(writes)
+    store.dups.add_many([(article.id, sig) for article, _, _, sig in batch])
+    for _, chunks, is_update, _ in batch:
         result.chunks += len(chunks)
         if is_update:
             result.updated += 1

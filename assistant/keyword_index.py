@@ -69,35 +69,28 @@ class KeywordIndex:
 
     def commit_article(self, article: Article, chunks: list[Chunk]) -> None:
         """Replace an article's chunks and FTS rows and mark it complete, atomically."""
-        a = article
+        self.commit_articles([(article, chunks)])
+
+    def commit_articles(self, items: list[tuple[Article, list[Chunk]]]) -> None:
+        """`commit_article` for several articles in one transaction."""
         with self.lock, self.db:
-            self._delete_chunks(a.id)
-            self.db.execute(
-                "UPDATE documents SET title=?,date=?,date_int=?,source=?,url=?,hash=?,text=?,origin=?,status=?,"
-                "n_chunks=?,updated_at=CURRENT_TIMESTAMP WHERE doc_id=?",
-                (
-                    a.title,
-                    a.date,
-                    date_to_int(a.date),
-                    a.source,
-                    a.url,
-                    a.hash,
-                    a.text,
-                    a.origin,
-                    OK,
-                    len(chunks),
-                    a.id,
-                ),
+            for a, chunks in items:
+                self._commit_one(a, chunks)
+
+    def _commit_one(self, a: Article, chunks: list[Chunk]) -> None:
+        self._delete_chunks(a.id)
+        self.db.execute(
+            "UPDATE documents SET title=?,date=?,date_int=?,source=?,url=?,hash=?,text=?,origin=?,status=?,"
+            "n_chunks=?,updated_at=CURRENT_TIMESTAMP WHERE doc_id=?",
+            (a.title, a.date, date_to_int(a.date), a.source, a.url, a.hash, a.text, a.origin, OK, len(chunks), a.id),
+        )
+        for c in chunks:
+            sents = json.dumps([[s.start, s.end] for s in c.sentences])
+            cur = self.db.execute(
+                "INSERT INTO chunks(chunk_id,doc_id,idx,start,end,sentences) VALUES(?,?,?,?,?,?)",
+                (c.id, c.doc_id, c.index, c.start, c.end, sents),
             )
-            for c in chunks:
-                sents = json.dumps([[s.start, s.end] for s in c.sentences])
-                cur = self.db.execute(
-                    "INSERT INTO chunks(chunk_id,doc_id,idx,start,end,sentences) VALUES(?,?,?,?,?,?)",
-                    (c.id, c.doc_id, c.index, c.start, c.end, sents),
-                )
-                self.db.execute(
-                    "INSERT INTO chunks_fts(rowid,title,body) VALUES(?,?,?)", (cur.lastrowid, a.title, c.text)
-                )
+            self.db.execute("INSERT INTO chunks_fts(rowid,title,body) VALUES(?,?,?)", (cur.lastrowid, a.title, c.text))
 
     def _delete_chunks(self, doc_id: str) -> None:
         self.db.execute("DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE doc_id=?)", (doc_id,))

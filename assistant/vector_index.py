@@ -58,24 +58,29 @@ class VectorIndex:
 
     def upsert(self, article: Article, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         """Write one article's chunk vectors with their metadata."""
-        metas = []
-        for c in chunks:
-            meta: dict[str, object] = {
-                "doc_id": article.id, "title": article.title, "source": article.source,
-                "chunk": c.index, "start": c.start, "end": c.end,
-            }  # fmt: skip
-            if article.url:
-                meta["url"] = article.url
-            if article.date:
-                meta["date"] = article.date
-                meta["date_int"] = date_to_int(article.date)
-            metas.append(meta)
-        for i in range(0, len(chunks), self.max_batch):
+        self.upsert_many([(article, chunks, vectors)])
+
+    def upsert_many(self, items: list[tuple[Article, list[Chunk], list[list[float]]]]) -> None:
+        """Write several articles' vectors in as few Chroma calls as its batch limit allows."""
+        ids, embs, metas, docs = [], [], [], []
+        for article, chunks, vectors in items:
+            for c, v in zip(chunks, vectors, strict=True):
+                meta: dict[str, object] = {
+                    "doc_id": article.id, "title": article.title, "source": article.source,
+                    "chunk": c.index, "start": c.start, "end": c.end,
+                }  # fmt: skip
+                if article.url:
+                    meta["url"] = article.url
+                if article.date:
+                    meta["date"] = article.date
+                    meta["date_int"] = date_to_int(article.date)
+                ids.append(c.id)
+                embs.append(v)
+                metas.append(meta)
+                docs.append(c.text)
+        for i in range(0, len(ids), self.max_batch):
             sl = slice(i, i + self.max_batch)
-            self.collection.upsert(
-                ids=[c.id for c in chunks[sl]], embeddings=vectors[sl], metadatas=metas[sl],
-                documents=[c.text for c in chunks[sl]],
-            )  # fmt: skip
+            self.collection.upsert(ids=ids[sl], embeddings=embs[sl], metadatas=metas[sl], documents=docs[sl])
 
     def delete_documents(self, doc_ids: list[str]) -> None:
         """Remove every chunk of these documents."""

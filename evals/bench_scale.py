@@ -81,9 +81,10 @@ def main() -> None:
                 written += len(chunks)
                 if written >= size:
                     break
-            store.begin([b for b, _, _ in batch])
-            for b, chunks, vecs in batch:
-                store.write(b, chunks, vecs)
+            for i in range(0, len(batch), 64):  # the indexer's batch size, in articles
+                part = batch[i : i + 64]
+                store.begin([b for b, _, _ in part])
+                store.write_many(part)
             copies += 1
         insert_s = time.perf_counter() - t0
         retriever = Retriever(store, embedder)
