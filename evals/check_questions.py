@@ -1,6 +1,6 @@
-"""Check the evaluation set: evidence is verbatim in its document, answers occur in the evidence.
+"""Check the evaluation sets: evidence is verbatim in its document, answers occur in the evidence, splits are disjoint.
 
-Usage: python -m evals.check_questions [evals/questions.jsonl]
+Usage: python -m evals.check_questions [evals/dev.jsonl evals/test.jsonl ...]
 """
 
 from __future__ import annotations
@@ -11,31 +11,27 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SET = ROOT / "evals" / "questions.jsonl"
-TYPES = {"who", "where", "when", "which", "what", "how_many", "list", "unanswerable", "followup"}
-
-
-def shared_corpus_path() -> Path:
-    """The shared corpus, beside the repository."""
-    import os
-
-    return Path(os.environ.get("ASSISTANT_SHARED", ROOT.parent / "shared")) / "corpus" / "diplomacy-releases.jsonl"
+SPLITS = {"dev": ROOT / "evals" / "dev.jsonl", "test": ROOT / "evals" / "test.jsonl"}
+# The kind of answer a question asks for. "overview" needs two or three facts (one `all_of` group each); "list" gathers
+# one item per article; "followup" carries `history`; "unanswerable" is a look-alike the corpus does not answer.
+ANSWER_TYPES = {"who", "where", "when", "which", "what", "how_many"}
+TYPES = ANSWER_TYPES | {"list", "overview", "unanswerable", "followup"}
+OPTIONAL_FIELDS = {"history", "answers", "all_of", "asks", "paraphrase", "note"}
 
 
 def load_documents() -> dict[str, dict]:
-    """Every gold-able document as indexed (cleaned text): the seed corpus/ and the shared corpus."""
+    """Every gold-able document as indexed (cleaned text): everything under the repository's corpus/."""
     from assistant.documents import Article
     from assistant.ingest import parse_path
 
     docs = {}
-    for path in (ROOT / "corpus", shared_corpus_path()):
-        for item in parse_path(path):
-            if isinstance(item, Article):
-                docs[item.id] = {"text": item.text, "date": item.date, "title": item.title}
+    for item in parse_path(ROOT / "corpus"):
+        if isinstance(item, Article):
+            docs[item.id] = {"text": item.text, "date": item.date, "title": item.title}
     return docs
 
 
-def load_questions(path: Path = DEFAULT_SET) -> list[dict]:
+def load_questions(path: Path) -> list[dict]:
     """The questions, one JSON object per line."""
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
@@ -86,17 +82,44 @@ def check(questions: list[dict], docs: dict[str, dict]) -> list[str]:
                 problems.append(f"{qid}: no alias of {group} occurs in the evidence")
         if q.get("type") == "followup" and not q.get("history"):
             problems.append(f"{qid}: a follow-up needs history")
+        if q.get("type") == "overview" and len(q.get("all_of") or []) < 2:
+            problems.append(f"{qid}: an overview question needs two or more all_of groups")
+        if "asks" in q and q["asks"] not in ANSWER_TYPES | {"list", "overview"}:
+            problems.append(f"{qid}: unknown asks {q['asks']!r}")
+        unknown = set(q) - {"id", "type", "question", "doc_ids", "evidence"} - OPTIONAL_FIELDS
+        if unknown:
+            problems.append(f"{qid}: unknown fields {sorted(unknown)}")
+    return problems
+
+
+def check_disjoint(splits: dict[str, list[dict]]) -> list[str]:
+    """Problems where two splits share a gold document or a question id."""
+    problems = []
+    seen_docs: dict[str, str] = {}
+    seen_ids: dict[str, str] = {}
+    for name, questions in splits.items():
+        for q in questions:
+            if q["id"] in seen_ids and seen_ids[q["id"]] != name:
+                problems.append(f"{q['id']}: id used in both {seen_ids[q['id']]} and {name}")
+            seen_ids[q["id"]] = name
+            for d in q.get("doc_ids", []):
+                if d in seen_docs and seen_docs[d] != name:
+                    problems.append(f"{q['id']}: document {d} is gold in both {seen_docs[d]} and {name}")
+                seen_docs.setdefault(d, name)
     return problems
 
 
 def main(argv: list[str]) -> int:
     """Print problems; exit 1 when there are any."""
-    path = Path(argv[0]) if argv else DEFAULT_SET
-    questions = load_questions(path)
-    problems = check(questions, load_documents())
+    paths = [Path(a) for a in argv] or list(SPLITS.values())
+    docs = load_documents()
+    splits = {p.stem: load_questions(p) for p in paths}
+    problems = [msg for qs in splits.values() for msg in check(qs, docs)]
+    if len(splits) > 1:
+        problems += check_disjoint(splits)
     for p in problems:
         print(p)
-    print(f"{len(questions)} questions, {len(problems)} problems")
+    print(f"{sum(map(len, splits.values()))} questions, {len(problems)} problems")
     return 1 if problems else 0
 
 
