@@ -97,7 +97,7 @@ class Pipeline:
         model = getattr(self.answerer, "model", None)
         if model is None or not x["history"] or not needs_context(x["question"]):
             return condense(x["question"], x["history"])
-        from .prompts import render
+        from .prompting import render
 
         turns = "\n".join(f"Q: {t.get('question', '')}\nA: {str(t.get('answer', ''))[:400]}" for t in x["history"][-3:])
         try:

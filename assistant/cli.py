@@ -27,7 +27,7 @@ def _user_errors():
     """Exceptions that are the user's or the environment's, shown as one line."""
     from .embeddings import EmbedderUnavailable
     from .llm import LLMError
-    from .prompts import PromptError
+    from .prompting import PromptError
     from .store import StoreError
     from .tokens import TokenizerUnavailable
 
@@ -316,44 +316,68 @@ def _threshold() -> float:
     return ExtractiveParams().threshold
 
 
+def _repo_file(relative: str) -> Path | None:
+    """A file of the repository checkout (beside the package, or under the working directory), if present."""
+    for base in (Path(__file__).resolve().parents[1], Path.cwd()):
+        if (base / relative).exists():
+            return base / relative
+    return None
+
+
+def _question_sets(split: str, qset: Path | None) -> list[Path]:
+    """The question files to score: `--set`, or the split's files in the repository's evals/."""
+    if qset:
+        return [qset]
+    names = ["dev", "test"] if split == "all" else [split]
+    paths = [_repo_file(f"evals/{name}.jsonl") for name in names]
+    if None in paths:
+        raise click.ClickException(f"evals/{split}.jsonl not found: run from a checkout of the repository or give --set FILE")
+    return [p for p in paths if p]
+
+
 @main.command("eval")
-@click.option(
-    "--set",
-    "qset",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=Path("evals/questions.jsonl"),
-    show_default=True,
-    help="Evaluation questions (JSONL).",
-)
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True,
+              help="Question set from evals/: dev (tune here), test (report only), all.")  # fmt: skip
+@click.option("--set", "qset", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Another question file (JSONL).")
 @click.option("--config", "configs", multiple=True, help="Variant to run (repeatable): hybrid, dense, bm25, llm (needs --llm).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("evals/out"), show_default=True)
 @click.option(
     "--corpus",
     "corpora",
     multiple=True,
-    type=click.Path(path_type=Path),
-    help="What to index first [default: corpus/ and ../shared/corpus/diplomacy-releases.jsonl].",
+    type=click.Path(exists=True, path_type=Path),
+    help="What to index first [default: the repository's corpus/].",
 )
 @click.option("--limit", type=int, help="Only the first N questions (a quick look).")
 @click.pass_context
-def eval_cmd(ctx, qset: Path, configs, out: Path, corpora, limit) -> None:
-    """Score answers on an evaluation set; write report.md, report.json and metrics.png."""
-    from tqdm import tqdm
+def eval_cmd(ctx, split: str, qset: Path | None, configs, out: Path, corpora, limit) -> None:
+    """Score answers on an evaluation set; write report.md, report.json and metrics.png.
 
-    from .eval_report import write_report
-    from .evaluate import parse_config, run_eval
-    from .indexer import index_articles
-    from .ingest import parse_path
+    The index is built in a temporary directory unless --home is given (then it is reused: unchanged articles are
+    skipped), so an evaluation never writes into your ASSISTANT_HOME.
+    """
+    import tempfile
 
+    if not corpora:
+        found = _repo_file("corpus")
+        if not found:
+            raise click.ClickException("corpus/ not found: run from a checkout of the repository or give --corpus PATH")
+        corpora = (found,)
+    paths = _question_sets(split, qset)
+    if ctx.parent.params.get("home") is None:
+        tmp = tempfile.TemporaryDirectory(prefix="assistant-eval-")
+        ctx.call_on_close(tmp.cleanup)
+        ctx.obj = ctx.obj.with_(home=Path(tmp.name))
+        click.echo(f"indexing into a temporary directory {tmp.name} (give --home DIR to keep and reuse it)", err=True)
+    qset = paths[0] if len(paths) == 1 else Path(split)
     settings = _settings(ctx)
     try:
         default = ("hybrid", "dense", "bm25") + (("llm",) if settings.llm != "extractive" else ())
         cfgs = [parse_config(c) for c in (configs or default)]
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--config") from None
-    questions = [json.loads(line) for line in qset.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     questions = questions[:limit] if limit else questions
-    corpora = corpora or (Path("corpus"), Path("../shared/corpus/diplomacy-releases.jsonl"))
     pipe = _pipeline(settings)
     try:
         for path in corpora:
@@ -389,8 +413,10 @@ def eval_cmd(ctx, qset: Path, configs, out: Path, corpora, limit) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; keep 127.0.0.1 unless you add --auth.")
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--auth", help="Require a login, as user:password.")
+@click.option("--ingest-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Let web users index server paths inside this folder (default: uploads only).")  # fmt: skip
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, auth: str | None) -> None:
+def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir: Path | None) -> None:
     """Serve the web UI (chat with sources, ingest, corpus)."""
     credentials = None
     if auth:
@@ -405,7 +431,7 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None) -> None:
     pipe = _pipeline(_settings(ctx))
     click.echo(f"Serving on http://{host}:{port} (Ctrl-C to stop)")
     try:
-        serve_ui(pipe, host=host, port=port, auth=credentials)
+        serve_ui(pipe, host=host, port=port, auth=credentials, ingest_dir=ingest_dir)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
     finally:

@@ -8,7 +8,7 @@ from typing import Any
 from .answer import Citation, Draft, citation_for
 from .citations import claims
 from .documents import Passage
-from .prompts import load, passage_block, render
+from .prompting import load, passage_block, render
 from .support import SUPPORT_THRESHOLD, support_score
 from .tokens import count_tokens
 

@@ -172,11 +172,20 @@ def parse_html_file(path: Path) -> Article:
         raise
 
 
+# Files that describe a folder rather than hold an article; skipped when a folder is walked (named directly, they index).
+FOLDER_NOTES = {"readme", "license", "licence", "changelog"}
+
+
 def iter_files(path: Path) -> Iterator[Path]:
-    """The article files at `path` (a file, or a folder searched recursively)."""
+    """The article files at `path` (a file, or a folder searched recursively, without hidden files and READMEs)."""
     if path.is_dir():
         for child in sorted(path.rglob("*")):
-            if child.is_file() and child.suffix.lower() in SUFFIXES and not child.name.startswith("."):
+            if (
+                child.is_file()
+                and child.suffix.lower() in SUFFIXES
+                and not child.name.startswith(".")
+                and child.stem.lower() not in FOLDER_NOTES
+            ):
                 yield child
     else:
         yield path

@@ -37,9 +37,19 @@ def _import_gradio():
 class AssistantUI:
     """Holds the one pipeline the app shares across sessions; per-session state lives in gr.State."""
 
-    def __init__(self, pipe: Pipeline) -> None:
+    def __init__(self, pipe: Pipeline, ingest_dir: Path | None = None) -> None:
         self.pipe = pipe
+        self.ingest_dir = ingest_dir.resolve() if ingest_dir else None  # server paths allowed only under this folder
         self._ingest_lock = threading.Lock()
+
+    def server_path(self, text: str) -> Path:
+        """A server path a web user asked to index, resolved (symlinks, `..`); refused outside `--ingest-dir`."""
+        if self.ingest_dir is None:
+            raise PermissionError("indexing server paths is off; the operator can allow a folder with serve --ingest-dir DIR")
+        path = (self.ingest_dir / Path(text.strip()).expanduser()).resolve()
+        if not path.is_relative_to(self.ingest_dir):
+            raise PermissionError(f"{text.strip()} is outside the allowed folder {self.ingest_dir}")
+        return path
 
     # ---- chat
     def _filters(self, since: str, until: str, source: str) -> Filters:
@@ -111,7 +121,11 @@ class AssistantUI:
 
         paths = [Path(f if isinstance(f, str) else f.name) for f in (files or [])]
         if path_text and path_text.strip():
-            paths.append(Path(path_text.strip()).expanduser())
+            try:
+                paths.append(self.server_path(path_text))
+            except PermissionError as exc:
+                yield f"refused: {exc}", self.stats_html()
+                return
         if not paths:
             yield "Choose files to upload or give a path.", self.stats_html()
             return
@@ -147,10 +161,10 @@ class AssistantUI:
         return [ALL_SOURCES] + [s for s, _ in self.pipe.store.keyword.sources()]
 
 
-def build_app(pipe: Pipeline):
+def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
     """The gr.Blocks app."""
     gr = _import_gradio()
-    ui = AssistantUI(pipe)
+    ui = AssistantUI(pipe, ingest_dir)
     with gr.Blocks(title="Diplomacy news assistant", analytics_enabled=False) as app:
         gr.Markdown("## Diplomacy news assistant\nAnswers come only from the indexed articles, with their sources.")
         with gr.Tab("Chat"):
@@ -180,7 +194,9 @@ def build_app(pipe: Pipeline):
                           api_visibility="private")  # fmt: skip
         with gr.Tab("Ingest"):
             files = gr.File(file_count="multiple", file_types=[".jsonl", ".txt", ".md", ".html", ".htm"], label="Upload")
-            path = gr.Textbox(label="…or a path on the server (file or folder)", elem_id="ingest-path")
+            where = f"inside {ui.ingest_dir}" if ui.ingest_dir else "off: start the server with --ingest-dir DIR"
+            path = gr.Textbox(label=f"…or a path on the server ({where})", elem_id="ingest-path",
+                              interactive=ui.ingest_dir is not None)  # fmt: skip
             ingest_btn = gr.Button("Index", elem_id="ingest")
             ingest_log = gr.Textbox(label="Progress and errors", lines=8, elem_id="ingest-log")
             stats = gr.HTML(ui.stats_html())
@@ -198,9 +214,9 @@ def build_app(pipe: Pipeline):
 
 
 def serve(pipe: Pipeline, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
-          block: bool = True):  # fmt: skip
+          block: bool = True, ingest_dir: Path | None = None):  # fmt: skip
     """Launch the app; never shares publicly."""
-    app = build_app(pipe)
+    app = build_app(pipe, ingest_dir)
     app.queue(default_concurrency_limit=4, max_size=64)
     return app.launch(
         server_name=host, server_port=port, auth=auth, share=False, prevent_thread_lock=not block,

@@ -39,7 +39,7 @@ def _pct(values: list[float], p: float) -> float:
 def main() -> None:
     """Run every measurement and print a table."""
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "diplomacy-releases.jsonl")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "diplomacy-releases.jsonl")
     ap.add_argument("--questions", type=int, default=50)
     ap.add_argument("--encode-sample", type=int, default=600)
     ap.add_argument("--json", type=Path)
@@ -63,7 +63,7 @@ def main() -> None:
     raw = len(texts) / (time.perf_counter() - t)
     out.update(raw_encode_chunks_per_s=round(raw, 1), ingest_vs_raw=round(out["ingest_chunks_per_s"] / raw, 2))
 
-    qs = [json.loads(line) for line in (ROOT / "evals" / "questions.jsonl").read_text().splitlines() if line.strip()]
+    qs = [json.loads(line) for line in (ROOT / "evals" / "dev.jsonl").read_text().splitlines() if line.strip()]
     pipe.ask("warm-up question about NATO")
     lat, retr, ans = [], [], []
     for q in qs[: args.questions]:

@@ -1,6 +1,6 @@
 """Scale benchmark: 10k and 100k chunks; query latency of dense, BM25 and hybrid, with and without a date filter.
 
-How the large indexes are built: the shared corpus is embedded once into a base index; copies of every article
+How the large indexes are built: the corpus is embedded once into a base index; copies of every article
 get new ids (`<id>-r<n>`) and dates shifted by n*9 days, and reuse the base vectors (the text is unchanged), so the
 run measures the store and retrieval, not the embedder (bench.py measures ingest against raw encoding).
 
@@ -46,7 +46,7 @@ def main() -> None:
     """Build each size, then time every retrieval mode."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "diplomacy-releases.jsonl")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "diplomacy-releases.jsonl")
     ap.add_argument("--base", type=Path, help="an ASSISTANT_HOME that already indexes the corpus (saves ~4 min)")
     ap.add_argument("--queries", type=int, default=50)
     args = ap.parse_args()
@@ -61,7 +61,7 @@ def main() -> None:
         vec_of.update(zip(got["ids"], [list(v) for v in got["embeddings"]], strict=True))
     chunks_of = {a.id: chunk_article(a) for a in articles}
     per_copy = sum(len(c) for c in chunks_of.values())
-    qs = [json.loads(line)["question"] for line in (ROOT / "evals" / "questions.jsonl").read_text().splitlines()]
+    qs = [json.loads(line)["question"] for line in (ROOT / "evals" / "dev.jsonl").read_text().splitlines()]
     qs = qs[: args.queries]
     qvecs = embedder.embed_batch(qs)
     print(f"base: {len(articles)} articles, {per_copy} chunks per copy; query embedding is excluded from dense times")

@@ -11,9 +11,8 @@ import pytest
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ASSISTANT_SHARED", ROOT.parent / "shared"))
-SHARED_CORPUS = SHARED / "corpus" / "diplomacy-releases.jsonl"
-SEED_DIR = ROOT / "corpus"
+CORPUS_DIR = ROOT / "corpus"  # the seed article and the 1,250 releases, part of the repository
+CORPUS = CORPUS_DIR / "diplomacy-releases.jsonl"
 
 
 def free_port() -> int:
@@ -69,12 +68,10 @@ def write_jsonl(path: Path, records: list[dict | str]) -> Path:
     return path
 
 
-def shared_records(n: int | None = None) -> list[dict]:
-    """Records of the shared corpus (skips the test when it is absent)."""
-    if not SHARED_CORPUS.exists():
-        pytest.skip(f"shared corpus not found at {SHARED_CORPUS}")
+def corpus_records(n: int | None = None) -> list[dict]:
+    """The first `n` records of the repository's corpus."""
     out = []
-    with SHARED_CORPUS.open(encoding="utf-8") as fh:
+    with CORPUS.open(encoding="utf-8") as fh:
         for line in fh:
             out.append(json.loads(line))
             if n and len(out) >= n:
@@ -84,9 +81,7 @@ def shared_records(n: int | None = None) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def real_pipeline(tmp_path_factory):
-    """The real embedder and real Chroma over the seed article and the whole shared corpus, built once."""
-    if not SHARED_CORPUS.exists():
-        pytest.skip(f"shared corpus not found at {SHARED_CORPUS}")
+    """The real embedder and real Chroma over everything in corpus/, built once."""
     from assistant.chain import Pipeline
     from assistant.indexer import index_articles
     from assistant.ingest import parse_path
@@ -94,8 +89,16 @@ def real_pipeline(tmp_path_factory):
     home = Path(os.environ.get("ASSISTANT_TEST_INDEX") or tmp_path_factory.mktemp("real-home"))
     settings = Settings(home=home)
     pipe = Pipeline(settings)
-    for path in (SEED_DIR, SHARED_CORPUS):
-        result = index_articles(pipe.store, pipe.embedder, parse_path(path), settings)
-        assert not result.errors, result.errors[:3]
+    result = index_articles(pipe.store, pipe.embedder, parse_path(CORPUS_DIR), settings)
+    assert not result.errors, result.errors[:3]
     yield pipe
     pipe.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With ASSISTANT_FAIL_ON_SKIP=1 (CI), a skipped test fails the run: CI installs everything every test needs."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if os.environ.get("ASSISTANT_FAIL_ON_SKIP") == "1" and skipped and session.exitstatus == 0:
+        reporter.write_line(f"ASSISTANT_FAIL_ON_SKIP: {skipped} test(s) skipped; CI must run every test", red=True)
+        session.exitstatus = 1

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, free_port, shared_records, wait_http, write_jsonl
+from conftest import ROOT, free_port, corpus_records, wait_http, write_jsonl
 
 pytestmark = pytest.mark.slow
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
@@ -22,13 +22,13 @@ PEOPLE = ["Kishida", "Scholz", "Macron", "Trudeau", "Modi", "Albanese", "Meloni"
 def test_twenty_sessions_while_ingesting(tmp_path):
     from gradio_client import Client
 
-    records = shared_records(400)
+    records = corpus_records(400)
     env = {**os.environ, "ASSISTANT_HOME": str(tmp_path / "home"), "GRADIO_ANALYTICS_ENABLED": "False"}
     subprocess.run([ASSISTANT, "--embed-model", "hash", "ingest", str(write_jsonl(tmp_path / "a.jsonl", records[:200]))],
                    env=env, check=True, capture_output=True, timeout=600)  # fmt: skip
     more = write_jsonl(tmp_path / "b.jsonl", records[200:])
     port = free_port()
-    proc = subprocess.Popen([ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port), "--ingest-dir", str(tmp_path)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -36,7 +36,7 @@ def test_twenty_sessions_while_ingesting(tmp_path):
         ingest_result = {}
 
         def ingest():
-            ingest_result["out"] = Client(url, verbose=False).predict(None, str(more), api_name="/ingest")
+            ingest_result["out"] = Client(url, verbose=False).predict(None, more.name, api_name="/ingest")
 
         t_ingest = threading.Thread(target=ingest)
         t_ingest.start()

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import shared_records, write_jsonl
+from conftest import corpus_records, write_jsonl
 
 from assistant.chunking import chunk_article
 from assistant.documents import Article
@@ -21,7 +21,7 @@ KILLS = 5
 
 
 def test_kill_nine_then_rerun_gives_exact_index(tmp_path):
-    records = shared_records(250)
+    records = corpus_records(250)
     corpus = write_jsonl(tmp_path / "c.jsonl", records)
     articles = [a for a in parse_path(corpus) if isinstance(a, Article)]
     expected = {c.id for a in articles for c in chunk_article(a)}

@@ -1,6 +1,6 @@
 """Near-duplicates: the same story from two outlets is indexed once, with both outlets as its sources."""
 
-from conftest import shared_records
+from conftest import corpus_records
 
 from assistant.chain import Pipeline
 from assistant.documents import Article
@@ -8,7 +8,7 @@ from assistant.indexer import index_articles
 
 
 def test_same_story_two_outlets_is_one_article_with_two_sources(hash_settings):
-    rec = shared_records(3)[2]
+    rec = corpus_records(3)[2]
     body = rec["text"]
     a = Article(id="wire-a", title=rec["title"], date=rec["date"], source="Outlet A", url="https://a.example/story",
                 text=f"OUTLET A — Breaking news desk\n{body}\nCopyright Outlet A. Subscribe for more.")  # fmt: skip
@@ -34,7 +34,7 @@ def test_same_story_two_outlets_is_one_article_with_two_sources(hash_settings):
 
 
 def test_different_stories_are_not_merged(hash_settings):
-    recs = shared_records(40)
+    recs = corpus_records(40)
     arts = [Article(id=r["id"], title=r["title"], text=r["text"], date=r["date"], source=r["source"]) for r in recs]
     pipe = Pipeline(hash_settings)
     result = index_articles(pipe.store, pipe.embedder, arts, pipe.settings)

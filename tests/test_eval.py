@@ -3,20 +3,18 @@
 import json
 
 import pytest
-from conftest import ROOT, SHARED_CORPUS
+from conftest import ROOT
 
 from assistant.eval_report import write_report
 from assistant.evaluate import parse_config, run_eval
-from evals.check_questions import check, load_documents, load_questions
+from evals.check_questions import SPLITS, check, load_documents, load_questions
 
 BASELINE = json.loads((ROOT / "evals" / "baseline.json").read_text())
 MARGIN = BASELINE["margin"]
 
 
 def test_question_set_is_sound():
-    if not SHARED_CORPUS.exists():
-        pytest.skip("shared corpus not available")
-    questions = load_questions()
+    questions = load_questions(SPLITS["dev"])
     assert len(questions) >= 100
     types = {q["type"] for q in questions}
     assert {"who", "where", "when", "which", "what", "how_many", "list", "unanswerable", "followup"} <= types
@@ -36,7 +34,7 @@ def test_checker_catches_bad_evidence():
 
 @pytest.mark.slow
 def test_eval_scores_do_not_regress(real_pipeline, tmp_path):
-    questions = load_questions()
+    questions = load_questions(SPLITS["dev"])
     report = run_eval(real_pipeline, questions, [parse_config(c) for c in ("hybrid", "dense", "bm25")])
     paths = write_report(report, tmp_path)
     assert all(p.exists() and p.stat().st_size > 0 for p in paths)

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
-from conftest import shared_records
+from conftest import corpus_records
 
 from assistant.cli import main
 
@@ -46,7 +46,7 @@ class Site:
 
 @pytest.fixture
 def site():
-    records = shared_records(6)
+    records = corpus_records(6)
     s = Site(records[:5])
     s.spare = records[5]
 

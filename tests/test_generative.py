@@ -9,7 +9,7 @@ from assistant.documents import Article
 from assistant.generative import GenerativeAnswerer
 from assistant.indexer import index_articles
 from assistant.llm import LLMError, parse_spec
-from assistant.prompts import passage_block
+from assistant.prompting import passage_block
 
 SEED = Article(
     id="seed", title="Pezeshkian visits Baku", date="2024-04-29", source="Wire",

@@ -105,3 +105,14 @@ def test_missing_path():
     (err,) = list(parse_path(__import__("pathlib").Path("/no/such/dir")))
     assert "no such file" in err.message
     assert json.dumps(str(err))
+
+
+def test_folder_walk_skips_readme_but_a_named_readme_indexes(tmp_path):
+    from assistant.documents import Article
+    from assistant.ingest import parse_path
+
+    (tmp_path / "README.md").write_text("# About this folder\nThese are our articles.")
+    (tmp_path / "story.md").write_text("---\ntitle: Talks\n---\nThe ministers met in Oslo.")
+    ids = [a.title for a in parse_path(tmp_path) if isinstance(a, Article)]
+    assert ids == ["Talks"]
+    assert [a for a in parse_path(tmp_path / "README.md") if isinstance(a, Article)]

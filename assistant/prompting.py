@@ -1,16 +1,16 @@
-"""Prompt files from `prompts/`, rendered with strict templates; passages wrapped as inert data."""
+"""Prompt files from `prompts/` (shipped as the package data `assistant.prompts`), rendered with strict templates;
+passages wrapped as inert data."""
 
 from __future__ import annotations
 
 import html
-import os
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 from string import Template
 
 from .documents import Passage
 
-PROMPTS_DIR = Path(os.environ.get("ASSISTANT_PROMPTS", Path(__file__).resolve().parents[1] / "prompts"))
+PROMPTS_PACKAGE = "assistant.prompts"  # pyproject maps the top-level prompts/ folder to this package
 
 
 class PromptError(RuntimeError):
@@ -19,12 +19,11 @@ class PromptError(RuntimeError):
 
 @lru_cache(maxsize=16)
 def load(name: str) -> str:
-    """The text of `prompts/<name>.md`."""
-    path = PROMPTS_DIR / f"{name}.md"
+    """The text of `prompts/<name>.md`, read through importlib.resources (works from a wheel and a checkout)."""
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PromptError(f"prompt file {path} cannot be read: {exc.strerror}") from None
+        return resources.files(PROMPTS_PACKAGE).joinpath(f"{name}.md").read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        raise PromptError(f"prompt {name!r} is not in the installed package ({PROMPTS_PACKAGE}/{name}.md)") from None
 
 
 def render(name: str, **fields: str) -> str:

@@ -1,0 +1,1 @@
+"""Prompt templates (Markdown files read with importlib.resources), shipped inside the installed package."""

@@ -1,0 +1,45 @@
+"""A fresh clone needs nothing outside the repository, and the installed package carries its prompts."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+
+from conftest import CORPUS, ROOT
+
+# A path that climbs out of the repository: ../something, or the development machine's sibling folder.
+OUTSIDE = re.compile(r"\.\./(?!\.\.)[A-Za-z_]|/work/shared|\bshared/corpus\b")
+
+
+def test_no_file_reads_outside_the_repository():
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    offenders = []
+    for name in files:
+        if name.endswith((".jsonl", ".png")) or name == "tests/test_self_contained.py":
+            continue
+        text = (ROOT / name).read_text(encoding="utf-8", errors="replace")
+        offenders += [f"{name}:{i}: {line.strip()}" for i, line in enumerate(text.splitlines(), 1) if OUTSIDE.search(line)]
+    assert offenders == []
+
+
+def test_the_pattern_catches_a_sibling_path():
+    assert OUTSIDE.search('Path("../shared/corpus/x.jsonl")')
+    assert OUTSIDE.search("read /work/shared/STACK.md")
+    assert not OUTSIDE.search("from ..store import Store")
+
+
+def test_corpus_is_in_the_repository():
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1250
+    assert (ROOT / "corpus" / "README.md").read_text().count("public domain") >= 1
+
+
+def test_wheel_ships_the_prompts(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+                   check=True, capture_output=True)  # fmt: skip
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    prompts = {p.name for p in (ROOT / "prompts").glob("*.md")}
+    assert prompts and {f"assistant/prompts/{n}" for n in prompts} <= names
