@@ -1,6 +1,6 @@
 """An offline support judge: does a cited text back a claim?
 
-No entailment cross-encoder ships its weights on PyPI (see STACK.md), so this is a documented
+No entailment cross-encoder ships its weights on PyPI, so this is a documented
 lexical judge. It is independent of the extractive answerer (its own tokenisation, no shared
 scoring code), so the evaluator can use it to grade answers, and the citation check reuses it.
 
