@@ -338,7 +338,7 @@ def _question_sets(split: str, qset: Path | None) -> list[Path]:
 @main.command("eval")
 @click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True,
               help="Question set from evals/: dev (tune here), test (report only), all.")  # fmt: skip
-@click.option("--set", "qset", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Another question file (JSONL).")
+@click.option("--set", "qset", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Another question file.")
 @click.option("--config", "configs", multiple=True, help="Variant to run (repeatable): hybrid, dense, bm25, llm (needs --llm).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("evals/out"), show_default=True)
 @click.option(
@@ -357,6 +357,13 @@ def eval_cmd(ctx, split: str, qset: Path | None, configs, out: Path, corpora, li
     skipped), so an evaluation never writes into your ASSISTANT_HOME.
     """
     import tempfile
+
+    from tqdm import tqdm
+
+    from .evaluation.report import write_report
+    from .evaluation.runner import parse_config, run_eval
+    from .indexer import index_articles
+    from .ingest import parse_path
 
     if not corpora:
         found = _repo_file("corpus")

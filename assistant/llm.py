@@ -52,27 +52,25 @@ def parse_spec(value: str) -> LLMSpec:
 
 def make_chat_model(spec: LLMSpec, settings: Settings) -> Any:
     """A LangChain chat model for the spec, with timeouts and no retries (a fallback answers instead)."""
+    from langchain.chat_models import init_chat_model  # LangChain's provider registry builds the client
+
     try:
         if spec.kind in ("openai", "llamacpp-server"):
-            from langchain_openai import ChatOpenAI
-
             base = spec.target if spec.kind == "llamacpp-server" else settings.llm_base_url
             key = os.environ.get("OPENAI_API_KEY") or ("not-needed" if spec.kind == "llamacpp-server" or base else None)
             if not key:
                 raise LLMError("openai: set OPENAI_API_KEY (or --llm-base-url for a local OpenAI-compatible server)")
             model = "local" if spec.kind == "llamacpp-server" else spec.target
-            return ChatOpenAI(model=model, base_url=base, api_key=key, timeout=settings.llm_timeout, max_retries=0,
-                              max_tokens=settings.llm_max_tokens, temperature=0)  # fmt: skip
+            return init_chat_model(model, model_provider="openai", base_url=base, api_key=key, timeout=settings.llm_timeout,
+                                   max_retries=0, max_tokens=settings.llm_max_tokens, temperature=0)  # fmt: skip
         if spec.kind == "ollama":
-            from langchain_ollama import ChatOllama
-
-            return ChatOllama(model=spec.target, base_url=settings.llm_base_url or "http://127.0.0.1:11434",
-                              temperature=0, num_predict=settings.llm_max_tokens, num_ctx=settings.llm_context,
-                              client_kwargs={"timeout": settings.llm_timeout})  # fmt: skip
+            return init_chat_model(spec.target, model_provider="ollama", base_url=settings.llm_base_url or "http://127.0.0.1:11434",
+                                   temperature=0, num_predict=settings.llm_max_tokens, num_ctx=settings.llm_context,
+                                   client_kwargs={"timeout": settings.llm_timeout})  # fmt: skip
         if spec.kind == "llamacpp":
             from .llamacpp_chat import LlamaCppChat
 
             return LlamaCppChat(model_path=spec.target, n_ctx=settings.llm_context, max_tokens=settings.llm_max_tokens)
-    except ModuleNotFoundError as exc:
-        raise LLMError(f"the {spec.kind} backend is not installed ({exc.name}); run: {HINTS[spec.kind]}") from None
+    except ImportError as exc:  # init_chat_model raises ImportError naming the missing langchain-<provider> package
+        raise LLMError(f"the {spec.kind} backend is not installed ({exc}); run: {HINTS[spec.kind]}") from None
     raise LLMError(f"no chat model for {spec.label}")

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, free_port, corpus_records, wait_http, write_jsonl
+from conftest import ROOT, corpus_records, free_port, wait_http, write_jsonl
 
 pytestmark = pytest.mark.slow
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
@@ -28,8 +28,8 @@ def test_twenty_sessions_while_ingesting(tmp_path):
                    env=env, check=True, capture_output=True, timeout=600)  # fmt: skip
     more = write_jsonl(tmp_path / "b.jsonl", records[200:])
     port = free_port()
-    proc = subprocess.Popen([ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port), "--ingest-dir", str(tmp_path)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    cmd = [ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port), "--ingest-dir", str(tmp_path)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_http(url, proc)

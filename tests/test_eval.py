@@ -5,8 +5,8 @@ import json
 import pytest
 from conftest import ROOT
 
-from assistant.eval_report import write_report
-from assistant.evaluate import parse_config, run_eval
+from assistant.evaluation.report import write_report
+from assistant.evaluation.runner import parse_config, run_eval
 from evals.check_questions import SPLITS, check, load_documents, load_questions
 
 BASELINE = json.loads((ROOT / "evals" / "baseline.json").read_text())

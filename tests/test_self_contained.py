@@ -37,8 +37,8 @@ def test_corpus_is_in_the_repository():
 
 
 def test_wheel_ships_the_prompts(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
-                   check=True, capture_output=True)  # fmt: skip
+    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)]
+    subprocess.run(cmd, check=True, capture_output=True)
     (wheel,) = tmp_path.glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     prompts = {p.name for p in (ROOT / "prompts").glob("*.md")}

@@ -6,9 +6,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..chain import Pipeline
+from ..support import SUPPORT_THRESHOLD
 from . import metrics as M
-from .chain import Pipeline
-from .support import SUPPORT_THRESHOLD
 
 CONFIGS = {
     "hybrid": {"mode": "hybrid"},
