@@ -383,7 +383,8 @@ def eval_cmd(ctx, split: str, qset: Path | None, configs, out: Path, corpora, li
         cfgs = [parse_config(c) for c in (configs or default)]
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--config") from None
-    questions = [json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [(p.stem, line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [{**json.loads(line), "split": split} for split, line in lines]
     questions = questions[:limit] if limit else questions
     pipe = _pipeline(settings)
     try:
@@ -406,13 +407,14 @@ def eval_cmd(ctx, split: str, qset: Path | None, configs, out: Path, corpora, li
     }
     paths = write_report(report, out)
     for name, cfg in report["configs"].items():
-        o = cfg["overall"]
-        click.echo(
-            f"{name}: accuracy {o['answer_accuracy']:.3f}, recall@5 {o['recall@5']:.3f}, "
-            f"citation P/R {o['citation_precision']:.3f}/{o['citation_recall']:.3f}, quote validity "
-            f"{o['quote_validity']:.3f}, refusal {o['refusal_rate']:.3f}, false refusal {o['false_refusal_rate']:.3f}, "
-            f"p50 {o['latency_p50_ms']:.0f} ms"
-        )
+        for split, o in ({"": cfg["overall"]} if len(report["splits"]) < 2 else cfg["by_split"]).items():
+            click.echo(
+                f"{name}{' ' + split if split else ''}: accuracy {o['answer_accuracy']:.3f} "
+                f"(contains {o['contains_answer']:.3f}), "
+                f"exact match {o['exact_match']:.3f}, recall@5 {o['recall@5']:.3f}, cites gold evidence "
+                f"{o['cites_gold_evidence']:.3f}, quote validity {o['quote_validity']:.3f}, refusal {o['refusal_rate']:.3f}, "
+                f"false refusal {o['false_refusal_rate']:.3f}, AURC {o['aurc']:.3f}, p50 {o['latency_p50_ms']:.0f} ms"
+            )
     click.echo("wrote " + ", ".join(str(p) for p in paths))
 
 

@@ -54,20 +54,49 @@ def alias_groups(q: dict) -> list[list[str]]:
 
 
 def alias_match(answer: str, q: dict) -> bool:
-    """Every required item has an alias in the answer."""
-    text = norm(answer)
-    groups = alias_groups(q)
-    return bool(groups) and all(any(norm(a) in text for a in g) for g in groups)
+    """Every required item has an alias somewhere in the text (the lenient `contains_answer`)."""
+    return groups_found(answer, q) == len(alias_groups(q)) > 0
+
+
+def groups_found(text: str, q: dict) -> int:
+    """How many required items have an alias in the text."""
+    text = norm(_MARKER.sub("", text))
+    return sum(any(norm(a) in text for a in g) for g in alias_groups(q))
+
+
+def first_paragraph(answer: str) -> str:
+    """What a reader sees first: the text before the first blank line, markers removed."""
+    return _MARKER.sub("", answer.strip().split("\n\n", 1)[0]).strip()
+
+
+def strict_match(answer: str, q: dict) -> bool:
+    """Every required item appears in the answer's first paragraph (the strict `answer_accuracy`)."""
+    return groups_found(first_paragraph(answer), q) == len(alias_groups(q)) > 0
 
 
 def short_answer(answer: str) -> str:
     """The first paragraph without markers: the answer phrase when there is one."""
-    return _MARKER.sub("", answer.split("\n\n", 1)[0]).strip()
+    return first_paragraph(answer)
+
+
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+
+
+def squad_norm(text: str) -> str:
+    """SQuAD answer normalisation: lower case, no punctuation, no articles, single spaces."""
+    text = re.sub(r"[^\w\s]", " ", norm(text))
+    return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+def exact_match(answer: str, q: dict) -> bool:
+    """The short answer equals an alias of the (single) required item after SQuAD normalisation."""
+    short = squad_norm(short_answer(answer))
+    return any(short == squad_norm(a) for g in alias_groups(q)[:1] for a in g)
 
 
 def token_f1(prediction: str, truth: str) -> float:
-    """SQuAD-style token F1."""
-    p, t = re.findall(r"\w+", norm(prediction)), re.findall(r"\w+", norm(truth))
+    """SQuAD-style token F1 (articles and punctuation ignored)."""
+    p, t = squad_norm(prediction).split(), squad_norm(truth).split()
     common = Counter(p) & Counter(t)
     same = sum(common.values())
     if not same:
@@ -118,6 +147,35 @@ def quote_in_evidence(quote: str, evidence: list[str]) -> bool:
     """The quote is (or contains, or is inside) a gold evidence sentence."""
     nq = norm(quote)
     return any(norm(e) in nq or nq in norm(e) for e in evidence)
+
+
+def spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two half-open character spans share at least one character."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def risk_coverage(points: list[tuple[float, bool, bool]]) -> list[dict]:
+    """Selective answering: for each confidence threshold, the share answered and the error among the answered.
+
+    `points` are (confidence, would_answer, correct) per question; an answered unanswerable question is an error.
+    Thresholds run from the highest confidence down, so coverage grows from 0 to its maximum.
+    """
+    total = len(points)
+    out = []
+    for th in sorted({c for c, would, _ in points if would}, reverse=True):
+        answered = [ok for c, would, ok in points if would and c >= th]
+        out.append({"threshold": round(th, 4), "coverage": round(len(answered) / total, 4),
+                    "risk": round(1 - sum(answered) / len(answered), 4)})  # fmt: skip
+    return out
+
+
+def aurc(curve: list[dict]) -> float:
+    """Area under the risk-coverage curve (lower is better), by the trapezoid rule from coverage 0."""
+    area, prev_cov, prev_risk = 0.0, 0.0, curve[0]["risk"] if curve else 0.0
+    for p in curve:
+        area += (p["coverage"] - prev_cov) * (p["risk"] + prev_risk) / 2
+        prev_cov, prev_risk = p["coverage"], p["risk"]
+    return round(area, 4)
 
 
 def percentile(values: list[float], p: float) -> float:

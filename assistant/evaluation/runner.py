@@ -1,14 +1,17 @@
-"""Run the evaluation set through the same path as `assistant ask`; score every answer."""
+"""Run question sets through the same path as `assistant ask`; score every answer strictly and leniently."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 
-from ..chain import Pipeline
+from ..chain import REFUSAL, Pipeline
 from ..support import SUPPORT_THRESHOLD
 from . import metrics as M
+from .failures import classify
+from .judge import EvidenceSpan, cites_gold_doc, cites_gold_evidence, evidence_spans, spans_in_passages
 
 CONFIGS = {
     "hybrid": {"mode": "hybrid"},
@@ -16,6 +19,8 @@ CONFIGS = {
     "bm25": {"mode": "bm25"},
     "llm": {"mode": "hybrid", "generative": True},  # the answerer given by --llm / ASSISTANT_LLM
 }
+# Question kinds whose answer is one short phrase: exact match and token F1 are reported for them.
+SHORT_KINDS = {"who", "where", "when", "how_many", "which"}
 
 
 @dataclass(frozen=True)
@@ -34,123 +39,215 @@ def parse_config(name: str) -> EvalConfig:
     return EvalConfig(name=name, **CONFIGS[name])
 
 
-def score_question(pipe: Pipeline, q: dict, cfg: EvalConfig) -> dict:
-    """Ask one question and compute every per-question metric."""
+@dataclass
+class QuestionScore:
+    """Every per-question measure of one config; the report's rows."""
+
+    id: str
+    split: str
+    type: str
+    kind: str  # what the question asks for: its type, or `asks` for follow-ups and unanswerable questions
+    question: str
+    config: str
+    answerable: bool
+    answer: str  # as the user sees it at the operating point
+    would_answer: str | None  # the answer had the refusal threshold been 0 (None: refused even then)
+    refused: bool
+    confidence: float
+    standalone: str | None
+    gold: list[list[str]] = field(default_factory=list)  # alias groups, one per required item
+    gold_docs: list[str] = field(default_factory=list)
+    would_be_correct: bool = False  # the threshold-0 answer passes the strict measure (for the risk-coverage curve)
+    answer_accuracy: bool = False  # strict: every required item in the first paragraph, markers removed
+    contains_answer: bool = False  # lenient: every required item anywhere in the answer
+    items_found: int = 0
+    items_total: int = 0
+    exact_match: bool | None = None  # short-answer kinds only
+    short_f1: float | None = None
+    recall_at: dict[str, float] = field(default_factory=dict)
+    mrr: float = 0.0
+    ndcg10: float = 0.0
+    gold_in_passages: bool = False
+    evidence_in_passages: bool = False
+    cites_gold_doc: bool = False
+    cites_gold_evidence: bool = False
+    alce_recall: float = 0.0  # same judge as the answer's claim check
+    alce_precision: float = 0.0
+    quotes: int = 0
+    quotes_valid: int = 0
+    cited_docs: list[str] = field(default_factory=list)
+    top_docs: list[str] = field(default_factory=list)
+    latency_ms: float = 0.0
+    failure: str | None = None
+
+
+@contextmanager
+def never_refuse(pipe: Pipeline, cfg: EvalConfig) -> Iterator[float | None]:
+    """Answer every question (threshold 0) and yield the operating threshold, so refusal can be replayed at any
+    threshold; for answerers that do not refuse on a confidence threshold, yields None and changes nothing."""
+    answerer = pipe.extractive
+    if cfg.generative or pipe.answerer is not answerer:
+        yield None
+        return
+    params = answerer.params
+    answerer.params = replace(params, threshold=0.0)
+    try:
+        yield params.threshold
+    finally:
+        answerer.params = params
+
+
+def score_question(pipe: Pipeline, q: dict, cfg: EvalConfig, threshold: float | None) -> QuestionScore:
+    """Ask one question and compute every per-question measure."""
     t0 = time.perf_counter()
     ans = pipe.ask(q["question"], history=q.get("history") or [], mode=cfg.mode)
     latency = (time.perf_counter() - t0) * 1000
     gold = q.get("doc_ids", [])
     answerable = q["type"] != "unanswerable"
+    refused = ans.refused or (threshold is not None and ans.confidence < threshold)
+    shown = REFUSAL if refused and not ans.refused else ans.answer
     ranked = [p.doc_id for p in pipe.retriever.retrieve(ans.standalone_question or q["question"], k=20, mode=cfg.mode)]
     ranked = list(dict.fromkeys(ranked))
-    quotes = {c.marker: f"{c.quote} {c.title}" for c in ans.citations}  # sentence + title, as the user sees them
-    cit_rec, cit_prec = M.citation_scores(ans.answer, quotes, SUPPORT_THRESHOLD) if not ans.refused else (0.0, 0.0)
-    valid = 0
+    kind = q.get("asks") or q["type"]
+    row = QuestionScore(
+        id=q["id"], split=q.get("split", ""), type=q["type"], kind=kind, question=q["question"], config=cfg.name,
+        answerable=answerable, answer=shown, would_answer=None if ans.refused else ans.answer, refused=refused,
+        confidence=ans.confidence, standalone=ans.standalone_question, latency_ms=round(latency, 2),
+        recall_at={str(k): M.recall_at_k(ranked, gold, k) for k in (1, 5, 10)}, mrr=M.mrr(ranked, gold),
+        ndcg10=M.ndcg_at_k(ranked, gold), top_docs=ranked[:10], cited_docs=[c.doc_id for c in ans.citations],
+        quotes=len(ans.citations), items_total=len(M.alias_groups(q)), gold=M.alias_groups(q), gold_docs=gold,
+    )  # fmt: skip
+    texts = {d: (pipe.store.keyword.document(d) or {}).get("text", "") for d in {*gold, *row.cited_docs}}
     for c in ans.citations:
-        doc = pipe.store.keyword.document(c.doc_id)
-        valid += bool(doc) and doc["text"][c.start : c.end] == c.quote and c.quote in doc["text"]
-    return {
-        "id": q["id"], "type": q["type"], "question": q["question"], "config": cfg.name,
-        "answerable": answerable, "answer": ans.answer, "refused": ans.refused,
-        "confidence": ans.confidence, "standalone": ans.standalone_question,
-        "correct": bool(answerable and not ans.refused and M.alias_match(ans.answer, q)),
-        "f1": M.best_f1(ans.answer, q) if answerable and not ans.refused else 0.0,
-        "recall@1": M.recall_at_k(ranked, gold, 1), "recall@5": M.recall_at_k(ranked, gold, 5),
-        "recall@10": M.recall_at_k(ranked, gold, 10), "mrr": M.mrr(ranked, gold), "ndcg@10": M.ndcg_at_k(ranked, gold),
-        "citation_recall": cit_rec, "citation_precision": cit_prec,
-        "quotes": len(ans.citations), "quotes_valid": valid,
-        "gold_cited": any(M.quote_in_evidence(c.quote, q.get("evidence", [])) for c in ans.citations),
-        "cited_docs": [c.doc_id for c in ans.citations], "top_docs": ranked[:10],
-        "latency_ms": round(latency, 2),
-    }  # fmt: skip
+        row.quotes_valid += texts.get(c.doc_id, "")[c.start : c.end] == c.quote
+    spans: list[EvidenceSpan] = evidence_spans(q.get("evidence", []), gold, texts)
+    passages = pipe.store.passages([(r["chunk_id"], r["score"]) for r in ans.retrieved])
+    row.gold_in_passages = any(p.doc_id in gold for p in passages)
+    row.evidence_in_passages = bool(spans) and spans_in_passages(spans, passages)
+    row.would_be_correct = answerable and row.would_answer is not None and M.strict_match(row.would_answer, q)
+    if answerable and not refused:
+        row.items_found = M.groups_found(ans.answer, q)
+        row.contains_answer = M.alias_match(ans.answer, q)
+        row.answer_accuracy = M.strict_match(ans.answer, q)
+        row.cites_gold_doc = cites_gold_doc(ans.citations, gold)
+        row.cites_gold_evidence = cites_gold_evidence(ans.citations, spans)
+        quotes = {c.marker: f"{c.quote} {c.title}" for c in ans.citations}  # sentence + title, as the user sees them
+        row.alce_recall, row.alce_precision = M.citation_scores(ans.answer, quotes, SUPPORT_THRESHOLD)
+    if answerable and kind in SHORT_KINDS and q["type"] != "list":
+        row.exact_match = not refused and M.exact_match(ans.answer, q)
+        row.short_f1 = M.best_f1(ans.answer, q) if not refused else 0.0
+    row.failure = classify(row)
+    return row
 
 
 def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 4) if values else 0.0
 
 
-def aggregate(rows: list[dict]) -> dict:
-    """Overall scores of one config's rows."""
-    ans = [r for r in rows if r["answerable"]]
-    una = [r for r in rows if not r["answerable"]]
-    answered = [r for r in ans if not r["refused"]]
-    lat = [r["latency_ms"] for r in rows]
-    quotes = sum(r["quotes"] for r in rows)
+def selective(rows: list[QuestionScore]) -> dict:
+    """The risk-coverage curve (from each question's confidence) and the operating point actually used."""
+    points = [(r.confidence, r.would_answer is not None, r.would_be_correct) for r in rows]
+    curve = M.risk_coverage(points)
+    answered = [r for r in rows if not r.refused]
+    return {
+        "curve": curve,
+        "aurc": M.aurc(curve),
+        "coverage": round(len(answered) / len(rows), 4) if rows else 0.0,
+        "risk": round(1 - sum(r.answerable and r.answer_accuracy for r in answered) / len(answered), 4) if answered else 0.0,
+    }
+
+
+def aggregate(rows: list[QuestionScore]) -> dict:
+    """Overall scores of a set of rows (one config)."""
+    ans = [r for r in rows if r.answerable]
+    una = [r for r in rows if not r.answerable]
+    answered = [r for r in ans if not r.refused]
+    short = [r for r in ans if r.exact_match is not None]
+    lat = [r.latency_ms for r in rows]
+    quotes = sum(r.quotes for r in rows)
+    sel = selective(rows)
     return {
         "questions": len(rows), "answerable": len(ans), "unanswerable": len(una),
-        "answer_accuracy": _mean([r["correct"] for r in ans]),
-        "token_f1": _mean([r["f1"] for r in ans]),
-        "recall@1": _mean([r["recall@1"] for r in ans]), "recall@5": _mean([r["recall@5"] for r in ans]),
-        "recall@10": _mean([r["recall@10"] for r in ans]), "mrr": _mean([r["mrr"] for r in ans]),
-        "ndcg@10": _mean([r["ndcg@10"] for r in ans]),
-        "citation_recall": _mean([r["citation_recall"] for r in answered]),
-        "citation_precision": _mean([r["citation_precision"] for r in answered]),
-        "gold_evidence_cited": _mean([r["gold_cited"] for r in answered]),
-        "quote_validity": round(sum(r["quotes_valid"] for r in rows) / quotes, 4) if quotes else 1.0,
-        "refusal_rate": _mean([r["refused"] for r in una]),
-        "false_refusal_rate": _mean([r["refused"] for r in ans]),
+        "answer_accuracy": _mean([r.answer_accuracy for r in ans]),
+        "contains_answer": _mean([r.contains_answer for r in ans]),
+        "exact_match": _mean([bool(r.exact_match) for r in short]),
+        "short_f1": _mean([r.short_f1 or 0.0 for r in short]),
+        "recall@1": _mean([r.recall_at["1"] for r in ans]), "recall@5": _mean([r.recall_at["5"] for r in ans]),
+        "recall@10": _mean([r.recall_at["10"] for r in ans]), "mrr": _mean([r.mrr for r in ans]),
+        "ndcg@10": _mean([r.ndcg10 for r in ans]),
+        "evidence_in_passages": _mean([r.evidence_in_passages for r in ans if r.items_total]),
+        "cites_gold_doc": _mean([r.cites_gold_doc for r in answered]),
+        "cites_gold_evidence": _mean([r.cites_gold_evidence for r in answered]),
+        "alce_citation_recall_same_judge": _mean([r.alce_recall for r in answered]),
+        "alce_citation_precision_same_judge": _mean([r.alce_precision for r in answered]),
+        "quote_validity": round(sum(r.quotes_valid for r in rows) / quotes, 4) if quotes else 1.0,
+        "refusal_rate": _mean([r.refused for r in una]),
+        "false_refusal_rate": _mean([r.refused for r in ans]),
+        "coverage": sel["coverage"], "selective_risk": sel["risk"], "aurc": sel["aurc"],
         "latency_p50_ms": round(M.percentile(lat, 50), 1), "latency_p95_ms": round(M.percentile(lat, 95), 1),
     }  # fmt: skip
 
 
-def by_type(rows: list[dict]) -> dict[str, dict]:
-    """Per question type: accuracy (refusal rate for unanswerable), F1, recall@5."""
+def by_group(rows: list[QuestionScore], key: Callable[[QuestionScore], str]) -> dict[str, dict]:
+    """Per group (type, kind or split): the headline measures."""
     out: dict[str, dict] = {}
-    for t in sorted({r["type"] for r in rows}):
-        sub = [r for r in rows if r["type"] == t]
-        if t == "unanswerable":
-            out[t] = {"n": len(sub), "accuracy": _mean([r["refused"] for r in sub]), "token_f1": None, "recall@5": None}
-        else:
-            out[t] = {"n": len(sub), "accuracy": _mean([r["correct"] for r in sub]),
-                      "token_f1": _mean([r["f1"] for r in sub]), "recall@5": _mean([r["recall@5"] for r in sub])}  # fmt: skip
+    for name in sorted({key(r) for r in rows}):
+        sub = [r for r in rows if key(r) == name]
+        ans = [r for r in sub if r.answerable]
+        una = [r for r in sub if not r.answerable]
+        short = [r for r in ans if r.exact_match is not None]
+        out[name] = {
+            "n": len(sub),
+            "answer_accuracy": _mean([r.answer_accuracy for r in ans]) if ans else None,
+            "contains_answer": _mean([r.contains_answer for r in ans]) if ans else None,
+            "exact_match": _mean([bool(r.exact_match) for r in short]) if short else None,
+            "recall@5": _mean([r.recall_at["5"] for r in ans]) if ans else None,
+            "cites_gold_evidence": _mean([r.cites_gold_evidence for r in ans if not r.refused]) if ans else None,
+            "refusal_rate": _mean([r.refused for r in una]) if una else None,
+            "false_refusal_rate": _mean([r.refused for r in ans]) if ans else None,
+            "aurc": selective(sub)["aurc"],
+        }
     return out
 
 
-def refusal_curve(rows: list[dict], steps: int = 41) -> list[dict]:
-    """Refusal and false-refusal rates if answers with confidence below each threshold were refused.
-
-    Exact only for answerers that refuse on confidence alone (the extractive one does).
-    """
-    ans = [r for r in rows if r["answerable"]]
-    una = [r for r in rows if not r["answerable"]]
-    out = []
-    for i in range(steps):
-        th = round(i / (steps - 1), 3)
-        out.append({
-            "threshold": th,
-            "refusal_rate": _mean([r["confidence"] < th for r in una]),
-            "false_refusal_rate": _mean([r["confidence"] < th for r in ans]),
-        })  # fmt: skip
-    return out
-
-
-def suggest_threshold(curve: list[dict], max_false_refusal: float = 0.05) -> dict:
-    """The operating point that refuses most unanswerable questions within the false-refusal budget."""
-    ok = [p for p in curve if p["false_refusal_rate"] <= max_false_refusal]
-    return max(ok, key=lambda p: (p["refusal_rate"], -p["false_refusal_rate"], -p["threshold"])) if ok else curve[0]
+def failure_kinds(rows: list[QuestionScore]) -> list[dict]:
+    """Failure kinds, most common first, each with its count and one example."""
+    kinds: dict[str, list[QuestionScore]] = {}
+    for r in rows:
+        if r.failure:
+            kinds.setdefault(r.failure, []).append(r)
+    return [
+        {"kind": k, "count": len(rs), "example": {"id": rs[0].id, "question": rs[0].question, "answer": rs[0].answer[:300]}}
+        for k, rs in sorted(kinds.items(), key=lambda kv: -len(kv[1]))
+    ]
 
 
 def run_eval(
     pipe: Pipeline, questions: list[dict], configs: list[EvalConfig], progress: Callable[[int], None] | None = None
 ) -> dict:
-    """Every question under every config; returns the full report dict."""
-    report: dict = {"configs": {}, "questions": len(questions)}
+    """Every question under every config; returns the full report dict (JSON-ready)."""
+    report: dict = {"configs": {}, "questions": len(questions), "splits": sorted({q.get("split", "") for q in questions})}
     configured = pipe.answerer
     for cfg in configs:
         if cfg.generative and configured is pipe.extractive:
             raise ValueError("the llm config needs an LLM backend: pass --llm (e.g. llamacpp-server:http://127.0.0.1:8080/v1)")
         pipe.answerer = configured if cfg.generative else pipe.extractive
-        rows = []
+        rows: list[QuestionScore] = []
         try:
-            for q in questions:
-                rows.append(score_question(pipe, q, cfg))
-                if progress:
-                    progress(1)
+            with never_refuse(pipe, cfg) as threshold:
+                for q in questions:
+                    rows.append(score_question(pipe, q, cfg, threshold))
+                    if progress:
+                        progress(1)
         finally:
             pipe.answerer = configured
-        curve = refusal_curve(rows)
         report["configs"][cfg.name] = {
-            "overall": aggregate(rows), "by_type": by_type(rows), "refusal_curve": curve,
-            "suggested_threshold": suggest_threshold(curve), "rows": rows,
-        }  # fmt: skip
+            "overall": aggregate(rows),
+            "by_split": {s: aggregate([r for r in rows if r.split == s]) for s in report["splits"]},
+            "by_type": by_group(rows, lambda r: r.type),
+            "by_kind": by_group(rows, lambda r: r.kind),
+            "selective": selective(rows),
+            "failure_kinds": failure_kinds(rows),
+            "rows": [asdict(r) for r in rows],
+        }
     return report
