@@ -1,10 +1,10 @@
 """Pure parts of answering: question analysis, phrases, markers, follow-up rewrite."""
 
-from assistant.answer import Citation, Draft
-from assistant.citations import markers_in, normalise
-from assistant.followup import condense
-from assistant.phrases import answer_phrase
-from assistant.question import analyse
+from assistant.answer.citations import markers_in, normalise
+from assistant.answer.extractive.phrases import answer_phrase
+from assistant.answer.extractive.question import analyse
+from assistant.answer.types import Citation, Draft
+from assistant.retrieval.condense import condense
 
 
 def _cite(n):
@@ -51,7 +51,7 @@ def test_followup_rewrite_carries_entities():
 
 
 def test_claim_check_drops_unsupported_and_uncited_statements():
-    from assistant.citations import check_claims
+    from assistant.answer.citations import check_claims
 
     quote = "Secretary Blinken met Foreign Minister Wong in Tokyo on the sidelines of the Quad summit."
     cite = Citation(1, "d1", "c1", "T", "2022-05-24", "S", None, quote, 0, len(quote))

@@ -8,8 +8,8 @@ import pytest
 from conftest import free_port, wait_http
 from test_store import ARTS, _both_indexes
 
-from assistant.chain import Pipeline
-from assistant.indexer import index_articles
+from assistant.ingest.indexer import index_articles
+from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 
 CHROMA = str(Path(sys.executable).parent / "chroma")
@@ -49,7 +49,7 @@ def test_store_against_chroma_server(chroma_url, tmp_path, monkeypatch):
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path, monkeypatch):
-    from assistant.store import Store, StoreError
+    from assistant.store.facade import Store, StoreError
 
     monkeypatch.setenv("ASSISTANT_CHROMA_URL", "http://127.0.0.1:9")
     with pytest.raises(StoreError, match="cannot reach the Chroma server"):

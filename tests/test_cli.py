@@ -92,7 +92,7 @@ def test_batch_keeps_ids_and_reports_bad_lines(tmp_path):
 def test_check_command_finds_and_repairs(tmp_path, hash_settings):
     run("ingest", str(write_jsonl(tmp_path / "a.jsonl", RECORDS)))
     assert run("check").exit_code == 0
-    from assistant.store import Store
+    from assistant.store.facade import Store
 
     with Store(hash_settings) as store:
         store.vectors.collection.upsert(ids=["orphan"], embeddings=[[0.0] * 255 + [1.0]], metadatas=[{"doc_id": "zz"}])

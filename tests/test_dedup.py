@@ -2,9 +2,9 @@
 
 from conftest import corpus_records
 
-from assistant.chain import Pipeline
 from assistant.documents import Article
-from assistant.indexer import index_articles
+from assistant.ingest.indexer import index_articles
+from assistant.pipeline import Pipeline
 
 
 def test_same_story_two_outlets_is_one_article_with_two_sources(hash_settings):

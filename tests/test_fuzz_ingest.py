@@ -6,11 +6,11 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import chunk_article
 from assistant.documents import Article
-from assistant.ingest import IngestError, parse_path
-from assistant.keyword_index import fts_query
-from assistant.sentences import split_sentences
+from assistant.ingest.chunking import chunk_article
+from assistant.ingest.parse import IngestError, parse_path
+from assistant.ingest.sentences import split_sentences
+from assistant.store.fts import fts_query
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 WEIRD = st.sampled_from(["\u200b", "\u200f", "\u202e", "\ufeff", "\x00", "\x1b", "\u0645\u0631\u062d\u0628\u0627", "Зеленский",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import free_port, wait_http, write_jsonl
 
-from assistant.ui import AssistantUI
+from assistant.ui.app import AssistantUI
 
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
 ARTICLE = {"id": "inside-1", "title": "Talks in Oslo", "date": "2024-03-01", "source": "Test wire",

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, free_port, wait_http
 
-from assistant.chain import Pipeline
-from assistant.indexer import index_articles
-from assistant.ingest import parse_path
+from assistant.ingest.indexer import index_articles
+from assistant.ingest.parse import parse_path
+from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow

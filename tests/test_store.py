@@ -5,12 +5,12 @@ import sys
 
 import pytest
 
-from assistant.chain import Pipeline
 from assistant.documents import Article
-from assistant.indexer import index_articles
-from assistant.keyword_index import fts_query
-from assistant.retrieval import Filters
-from assistant.store import Store, StoreError
+from assistant.ingest.indexer import index_articles
+from assistant.pipeline import Pipeline
+from assistant.retrieval.retriever import Filters
+from assistant.store.facade import Store, StoreError
+from assistant.store.fts import fts_query
 
 ARTS = [
     Article(id="a", title="Biden meets Kishida", date="2023-01-13", source="The White House",
@@ -72,7 +72,7 @@ def test_interrupted_ingest_is_completed_by_a_rerun(hash_settings):
         _index(pipe, dying())
     # Simulate a crash between the vector write and the SQLite commit for article b.
     pipe.store.begin([ARTS[1]])
-    from assistant.chunking import chunk_article
+    from assistant.ingest.chunking import chunk_article
 
     chunks = chunk_article(ARTS[1])
     pipe.store.vectors.upsert(ARTS[1], chunks, pipe.embedder.embed_batch([c.text for c in chunks]))
@@ -112,7 +112,7 @@ def test_fts_query_escapes_user_syntax(hash_settings):
 def test_second_process_gets_a_clear_error(hash_settings):
     store = Store(hash_settings)
     code = (
-        "import sys; from assistant.store import Store, StoreError; from assistant.settings import Settings\n"
+        "import sys; from assistant.store.facade import Store, StoreError; from assistant.settings import Settings\n"
         f"try:\n    Store(Settings(home=__import__('pathlib').Path({str(hash_settings.home)!r})))\n"
         "except StoreError as e:\n    print(e); sys.exit(3)\n"
     )

@@ -1,7 +1,7 @@
 """Pure rendering of answers and sources: markers, highlight, escaping."""
 
-from assistant.answer import Answer, Citation
-from assistant.ui_render import Turn, highlight, paragraph_around, render_answer, render_conversation, render_sources, safe_url
+from assistant.answer.types import Answer, Citation
+from assistant.ui.render import Turn, highlight, paragraph_around, render_answer, render_conversation, render_sources, safe_url
 
 TEXT = "First paragraph.\nIRNA noted that <b>he</b> was greeted by Eyyubov. More text.\nLast."
 

@@ -6,8 +6,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..chain import Pipeline
-from ..support import SUPPORT_THRESHOLD
+from assistant.answer.support import SUPPORT_THRESHOLD
+from assistant.pipeline import Pipeline
+
 from . import metrics as M
 
 CONFIGS = {

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .chunking import chunk_article
-from .dedup import THRESHOLD as DUP_THRESHOLD
-from .documents import Article, Chunk
-from .embeddings import Embedder
-from .ingest import IngestError
-from .settings import Settings
-from .store import Store
+from assistant.documents import Article, Chunk
+from assistant.ingest.chunking import chunk_article
+from assistant.ingest.dedup import THRESHOLD as DUP_THRESHOLD
+from assistant.ingest.parse import IngestError
+from assistant.retrieval.embeddings import Embedder
+from assistant.settings import Settings
+from assistant.store.facade import Store
 
 BATCH_CHUNKS = 64
 
@@ -44,7 +44,7 @@ def index_articles(
 ) -> IndexResult:
     """Index every article not already current; collect errors; never stop on bad records."""
     result = IndexResult()
-    from .dedup import signature
+    from assistant.ingest.dedup import signature
 
     batch: list[tuple[Article, list[Chunk], bool, object]] = []
     pending_chunks = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text_terms import content_terms, stem, words
+from assistant.answer.extractive.text_terms import content_terms, stem, words
 
 _TYPES = [
     ("how_many", r"\bhow (many|much)\b|\bnumber of\b"),

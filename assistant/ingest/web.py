@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .documents import Article, content_hash
-from .ingest import RecordError, make_article
+from assistant.documents import Article, content_hash
+from assistant.ingest.parse import RecordError, make_article
 
 USER_AGENT = "diplomacy-assistant/0.1 (+offline news QA)"
 MAX_BYTES = 10_000_000

@@ -6,13 +6,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .answer import Citation, Draft, citation_for
-from .dates import annotate, relative_in
-from .documents import Passage
-from .embeddings import Embedder
-from .phrases import answer_phrase, has_answer_type, is_multi
-from .question import MONTHS, QuestionInfo, analyse, focus_words, name_terms
-from .text_terms import STOPWORDS, content_terms, stem, words
+from assistant.answer.extractive.dates import annotate, relative_in
+from assistant.answer.extractive.phrases import answer_phrase, has_answer_type, is_multi
+from assistant.answer.extractive.question import MONTHS, QuestionInfo, analyse, focus_words, name_terms
+from assistant.answer.extractive.text_terms import STOPWORDS, content_terms, stem, words
+from assistant.answer.types import Citation, Draft, citation_for
+from assistant.documents import Passage
+from assistant.retrieval.embeddings import Embedder
 
 IdfFn = Callable[[list[str]], dict[str, float]]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .documents import Article, Chunk, Sentence, content_hash
-from .sentences import split_sentences
-from .tokens import count_tokens
+from assistant.documents import Article, Chunk, Sentence, content_hash
+from assistant.ingest.sentences import split_sentences
+from assistant.ingest.tokens import count_tokens
 
 
 def chunk_article(

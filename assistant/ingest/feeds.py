@@ -7,9 +7,9 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field
 
-from .documents import Article, content_hash
-from .ingest import IngestError
-from .web import FetchError, article_from_html, fetch
+from assistant.documents import Article, content_hash
+from assistant.ingest.parse import IngestError
+from assistant.ingest.web import FetchError, article_from_html, fetch
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds(

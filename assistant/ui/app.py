@@ -12,11 +12,11 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .retrieval import Filters
-from .ui_render import CSS, HEAD, Turn, esc, paragraph_around, render_conversation, render_sources
+from assistant.retrieval.retriever import Filters
+from assistant.ui.render import CSS, HEAD, Turn, esc, paragraph_around, render_conversation, render_sources
 
 if TYPE_CHECKING:
-    from .chain import Pipeline
+    from assistant.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class AssistantUI:
 
     # ---- chat
     def _filters(self, since: str, until: str, source: str) -> Filters:
-        from .ingest import RecordError, parse_date
+        from assistant.ingest.parse import RecordError, parse_date
 
         try:
             return Filters(
@@ -116,8 +116,8 @@ class AssistantUI:
     # ---- ingest
     def ingest(self, files, path_text):
         """Index uploaded files and/or a server-side path; stream progress and per-record errors."""
-        from .indexer import index_articles
-        from .ingest import parse_path
+        from assistant.ingest.indexer import index_articles
+        from assistant.ingest.parse import parse_path
 
         paths = [Path(f if isinstance(f, str) else f.name) for f in (files or [])]
         if path_text and path_text.strip():

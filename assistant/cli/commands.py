@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .settings import Settings
+from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from .answer import Answer
-    from .chain import Pipeline
-    from .retrieval import Filters
+    from assistant.answer.types import Answer
+    from assistant.pipeline import Pipeline
+    from assistant.retrieval.retriever import Filters
 
 DEMO_QUESTION = "Who greeted Pezeshkian at the airport?"
 
@@ -25,17 +25,17 @@ def _settings(ctx: click.Context) -> Settings:
 
 def _user_errors():
     """Exceptions that are the user's or the environment's, shown as one line."""
-    from .embeddings import EmbedderUnavailable
-    from .llm import LLMError
-    from .prompting import PromptError
-    from .store import StoreError
-    from .tokens import TokenizerUnavailable
+    from assistant.answer.llm.registry import LLMError
+    from assistant.answer.prompting import PromptError
+    from assistant.ingest.tokens import TokenizerUnavailable
+    from assistant.retrieval.embeddings import EmbedderUnavailable
+    from assistant.store.facade import StoreError
 
     return (EmbedderUnavailable, StoreError, TokenizerUnavailable, LLMError, PromptError, ValueError, OSError)
 
 
 def _pipeline(settings: Settings) -> Pipeline:
-    from .chain import Pipeline
+    from assistant.pipeline import Pipeline
 
     try:
         return Pipeline(settings)
@@ -70,9 +70,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds, urls, timeout: fl
     """Index article files or folders (.jsonl, .txt, .md, .html), feeds (--feed) and pages (--url)."""
     if not paths and not feeds and not urls:
         raise click.UsageError("give files or folders, --feed URL or --url URL")
-    from .cli_ingest import IngestRun, page_items
-    from .feeds import read_feed
-    from .ingest import parse_path
+    from assistant.cli.ingest_run import IngestRun, page_items
+    from assistant.ingest.feeds import read_feed
+    from assistant.ingest.parse import parse_path
 
     pipe = _pipeline(_settings(ctx))
     run = IngestRun(pipe)
@@ -104,8 +104,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds, urls, timeout: fl
 @click.pass_context
 def sync(ctx: click.Context, timeout: float, as_json: bool) -> None:
     """Re-read every configured feed; index only new or changed articles."""
-    from .cli_ingest import IngestRun
-    from .feeds import read_feed
+    from assistant.cli.ingest_run import IngestRun
+    from assistant.ingest.feeds import read_feed
 
     pipe = _pipeline(_settings(ctx))
     run = IngestRun(pipe)
@@ -129,8 +129,8 @@ def sync(ctx: click.Context, timeout: float, as_json: bool) -> None:
 
 
 def _filters(since: str | None, until: str | None, source: str | None) -> Filters:
-    from .ingest import RecordError, parse_date
-    from .retrieval import Filters
+    from assistant.ingest.parse import RecordError, parse_date
+    from assistant.retrieval.retriever import Filters
 
     try:
         return Filters(since=parse_date(since, "--since"), until=parse_date(until, "--until"), source=source)
@@ -271,8 +271,8 @@ def chat(ctx, since, until, source, k, mode) -> None:
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Documents, chunks, store location and models in use."""
-    from .embeddings import DEFAULT_MODEL_NAME
-    from .store import Store, StoreError
+    from assistant.retrieval.embeddings import DEFAULT_MODEL_NAME
+    from assistant.store.facade import Store, StoreError
 
     settings = _settings(ctx)
     try:
@@ -295,7 +295,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def check(ctx: click.Context, repair: bool) -> None:
     """Check that Chroma and the FTS5 index agree; exit 1 when they do not."""
-    from .store import Store, StoreError
+    from assistant.store.facade import Store, StoreError
 
     try:
         with Store(_settings(ctx)) as store:
@@ -311,14 +311,14 @@ def check(ctx: click.Context, repair: bool) -> None:
 
 
 def _threshold() -> float:
-    from .extractive import ExtractiveParams
+    from assistant.answer.extractive.answerer import ExtractiveParams
 
     return ExtractiveParams().threshold
 
 
 def _repo_file(relative: str) -> Path | None:
     """A file of the repository checkout (beside the package, or under the working directory), if present."""
-    for base in (Path(__file__).resolve().parents[1], Path.cwd()):
+    for base in (Path(__file__).resolve().parents[2], Path.cwd()):
         if (base / relative).exists():
             return base / relative
     return None
@@ -360,10 +360,10 @@ def eval_cmd(ctx, split: str, qset: Path | None, configs, out: Path, corpora, li
 
     from tqdm import tqdm
 
-    from .evaluation.report import write_report
-    from .evaluation.runner import parse_config, run_eval
-    from .indexer import index_articles
-    from .ingest import parse_path
+    from assistant.evaluation.report import write_report
+    from assistant.evaluation.runner import parse_config, run_eval
+    from assistant.ingest.indexer import index_articles
+    from assistant.ingest.parse import parse_path
 
     if not corpora:
         found = _repo_file("corpus")
@@ -433,7 +433,7 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir
         credentials = (user, password)
     if host not in ("127.0.0.1", "localhost", "::1") and not credentials:
         click.echo(f"warning: serving on {host} without --auth: anyone who can reach this address can use it", err=True)
-    from .ui import serve as serve_ui
+    from assistant.ui.app import serve as serve_ui
 
     pipe = _pipeline(_settings(ctx))
     click.echo(f"Serving on http://{host}:{port} (Ctrl-C to stop)")

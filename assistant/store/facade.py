@@ -8,12 +8,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dedup import NearDuplicates
-from .documents import Article, Chunk, Passage
-from .feeds import FeedState
-from .keyword_index import OK, KeywordIndex
-from .settings import Settings
-from .vector_index import StoreError, VectorIndex
+from assistant.documents import Article, Chunk, Passage
+from assistant.ingest.dedup import NearDuplicates
+from assistant.ingest.feeds import FeedState
+from assistant.settings import Settings
+from assistant.store.chroma import StoreError, VectorIndex
+from assistant.store.fts import OK, KeywordIndex
 
 __all__ = ["CheckReport", "Store", "StoreError"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .documents import Sentence
+from assistant.documents import Sentence
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "lt", "col", "sgt", "capt", "gov", "sen",

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from .answer import Answer, Citation
+from assistant.answer.types import Answer, Citation
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 

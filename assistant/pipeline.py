@@ -7,16 +7,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .answer import Answer, Answerer, Draft
-from .citations import check_claims, normalise, quote_is_verbatim
-from .documents import Passage
-from .embeddings import Embedder, make_embedder
-from .extractive import ExtractiveAnswerer, idf_from_counts
-from .followup import condense, needs_context
-from .retrieval import Filters, Retriever
-from .settings import Settings
-from .store import Store
-from .support import SUPPORT_THRESHOLD
+from assistant.answer.citations import check_claims, normalise, quote_is_verbatim
+from assistant.answer.extractive.answerer import ExtractiveAnswerer, idf_from_counts
+from assistant.answer.support import SUPPORT_THRESHOLD
+from assistant.answer.types import Answer, Answerer, Draft
+from assistant.documents import Passage
+from assistant.retrieval.condense import condense, needs_context
+from assistant.retrieval.embeddings import Embedder, make_embedder
+from assistant.retrieval.retriever import Filters, Retriever
+from assistant.settings import Settings
+from assistant.store.facade import Store
 
 REFUSAL = "The indexed articles do not say."
 log = logging.getLogger(__name__)
@@ -41,12 +41,12 @@ class Pipeline:
         self._chain = None
 
     def _configured_answerer(self) -> Answerer:
-        from .llm import make_chat_model, parse_spec
+        from assistant.answer.llm.registry import make_chat_model, parse_spec
 
         spec = parse_spec(self.settings.llm)
         if spec.kind == "extractive":
             return self.extractive
-        from .generative import GenerativeAnswerer
+        from assistant.answer.llm.generative import GenerativeAnswerer
 
         model = make_chat_model(spec, self.settings)
         return GenerativeAnswerer(model, spec.label, self.settings.llm_context, self.settings.llm_max_tokens)
@@ -97,7 +97,7 @@ class Pipeline:
         model = getattr(self.answerer, "model", None)
         if model is None or not x["history"] or not needs_context(x["question"]):
             return condense(x["question"], x["history"])
-        from .prompting import render
+        from assistant.answer.prompting import render
 
         turns = "\n".join(f"Q: {t.get('question', '')}\nA: {str(t.get('answer', ''))[:400]}" for t in x["history"][-3:])
         try:

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from .chain import Pipeline
+    from assistant.pipeline import Pipeline
 
 
 def page_items(url: str, timeout: float):
-    from .ingest import IngestError
-    from .web import FetchError, article_from_html, fetch
+    from assistant.ingest.parse import IngestError
+    from assistant.ingest.web import FetchError, article_from_html, fetch
 
     try:
         yield article_from_html(url, fetch(url, timeout).body)
@@ -35,7 +35,7 @@ class IngestRun:
     def index(self, items, label: str) -> None:
         from tqdm import tqdm
 
-        from .indexer import index_articles
+        from assistant.ingest.indexer import index_articles
 
         with tqdm(desc=f"indexing {label}", unit=" articles", file=sys.stderr, disable=None) as bar:
             result = index_articles(self.pipe.store, self.pipe.embedder, items, self.pipe.settings, progress=bar.update)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .question import analyse
+from assistant.answer.extractive.question import analyse
 
 _PRONOUNS = re.compile(
     r"\b(he|she|they|him|her|them|his|hers|their|it|its|there|that|this|those|these|the two|both)\b", re.I

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .question import QuestionInfo, name_terms
-from .text_terms import stem, words
+from assistant.answer.extractive.question import QuestionInfo, name_terms
+from assistant.answer.extractive.text_terms import stem, words
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"

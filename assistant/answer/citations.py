@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .answer import Citation, Draft
+from assistant.answer.types import Citation, Draft
 
 MARKER_RE = re.compile(r"\s?\[(\d{1,3})\]")
 
@@ -43,7 +43,7 @@ def claims(text: str) -> list[tuple[str, list[int]]]:
 
     A marker that follows a sentence's end ('… Sharifov.” [1]') belongs to that sentence.
     """
-    from .sentences import split_sentences
+    from assistant.ingest.sentences import split_sentences
 
     out: list[tuple[str, list[int]]] = []
     for para in (p.strip() for p in text.split("\n\n")):
@@ -68,7 +68,7 @@ def claims(text: str) -> list[tuple[str, list[int]]]:
 
 def check_claims(draft: Draft, threshold: float, keep_unsupported: bool = False) -> Draft:
     """Score every claim against its cited quotes; drop (or flag) unsupported and uncited claims."""
-    from .support import support_score
+    from assistant.answer.support import support_score
 
     if draft.refused:
         return draft

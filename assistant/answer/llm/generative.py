@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .answer import Citation, Draft, citation_for
-from .citations import claims
-from .documents import Passage
-from .prompting import load, passage_block, render
-from .support import SUPPORT_THRESHOLD, support_score
-from .tokens import count_tokens
+from assistant.answer.citations import claims
+from assistant.answer.prompting import load, passage_block, render
+from assistant.answer.support import SUPPORT_THRESHOLD, support_score
+from assistant.answer.types import Citation, Draft, citation_for
+from assistant.documents import Passage
+from assistant.ingest.tokens import count_tokens
 
 REFUSAL_TOKEN = "NOT_IN_SOURCES"
 TokenFn = Callable[[str], None]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .documents import Passage, date_to_int
-from .embeddings import Embedder
-from .fusion import reciprocal_rank_fusion
-from .store import Store
+from assistant.documents import Passage, date_to_int
+from assistant.retrieval.embeddings import Embedder
+from assistant.retrieval.fusion import reciprocal_rank_fusion
+from assistant.store.facade import Store
 
 MODES = ("hybrid", "dense", "bm25")
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import Article, content_hash
-from .html_text import extract_html
+from assistant.documents import Article, content_hash
+from assistant.ingest.html_text import extract_html
 
 SUFFIXES = {".jsonl", ".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_LINE_BYTES = 5_000_000

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from .settings import Settings
+from assistant.settings import Settings
 
 KINDS = ("extractive", "llamacpp", "llamacpp-server", "ollama", "openai")
 HINTS = {
@@ -68,7 +68,7 @@ def make_chat_model(spec: LLMSpec, settings: Settings) -> Any:
                                    temperature=0, num_predict=settings.llm_max_tokens, num_ctx=settings.llm_context,
                                    client_kwargs={"timeout": settings.llm_timeout})  # fmt: skip
         if spec.kind == "llamacpp":
-            from .llamacpp_chat import LlamaCppChat
+            from assistant.answer.llm.llamacpp_chat import LlamaCppChat
 
             return LlamaCppChat(model_path=spec.target, n_ctx=settings.llm_context, max_tokens=settings.llm_max_tokens)
     except ImportError as exc:  # init_chat_model raises ImportError naming the missing langchain-<provider> package

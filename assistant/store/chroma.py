@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .documents import Article, Chunk, date_to_int
+from assistant.documents import Article, Chunk, date_to_int
 
 
 class StoreError(RuntimeError):

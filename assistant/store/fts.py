@@ -9,8 +9,8 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from .documents import Article, Chunk, Sentence, date_to_int
-from .text_terms import STOPWORDS
+from assistant.answer.extractive.text_terms import STOPWORDS
+from assistant.documents import Article, Chunk, Sentence, date_to_int
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents(

@@ -8,7 +8,7 @@ from functools import lru_cache
 from importlib import resources
 from string import Template
 
-from .documents import Passage
+from assistant.documents import Passage
 
 PROMPTS_PACKAGE = "assistant.prompts"  # pyproject maps the top-level prompts/ folder to this package
 

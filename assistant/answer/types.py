@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
-from .documents import Passage
+from assistant.documents import Passage
 
 
 @dataclass
