@@ -23,9 +23,11 @@ def test_question_types():
 
 
 def test_answer_phrases():
-    s = ("Iranian state media IRNA noted that “upon his arrival at Heydar Aliyev International Airport, Pezeshkian "
-         "was greeted by Azerbaijan’s First Deputy Prime Minister Yagub Eyyubov and Deputy Minister of Foreign "
-         "Affairs Samir Sharifov.”")  # fmt: skip
+    s = (
+        "Iranian state media IRNA noted that “upon his arrival at Heydar Aliyev International Airport, Pezeshkian "
+        "was greeted by Azerbaijan’s First Deputy Prime Minister Yagub Eyyubov and Deputy Minister of Foreign "
+        "Affairs Samir Sharifov.”"
+    )
     who = answer_phrase(analyse("Who greeted Pezeshkian at the airport?"), s)
     assert "Yagub Eyyubov" in who and "Samir Sharifov" in who and "Airport" not in who
     w = "Pezeshkian was officially welcomed by President Ilham Aliyev, at Zagulba Presidential Palace, media said."
@@ -55,8 +57,10 @@ def test_claim_check_drops_unsupported_and_uncited_statements():
 
     quote = "Secretary Blinken met Foreign Minister Wong in Tokyo on the sidelines of the Quad summit."
     cite = Citation(1, "d1", "c1", "T", "2022-05-24", "S", None, quote, 0, len(quote))
-    d = Draft(text="Blinken met Wong in Tokyo [1]. They signed a $5 billion deal in Paris [1]. Uncited claim here.",
-              citations=[cite, _cite(2)])  # fmt: skip
+    d = Draft(
+        text="Blinken met Wong in Tokyo [1]. They signed a $5 billion deal in Paris [1]. Uncited claim here.",
+        citations=[cite, _cite(2)],
+    )
     out = check_claims(d, threshold=0.75)
     assert out.text == "Blinken met Wong in Tokyo. [1]"
     assert [c.marker for c in out.citations] == [1] and out.citations[0].verified and out.citations[0].support == 1.0

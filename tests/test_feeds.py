@@ -136,8 +136,19 @@ def test_page_ingest_extracts_main_text(site):
 
 
 def test_failures_are_clear_and_the_rest_still_ingests(site):
-    res, out = cli("ingest", "--timeout", "1", "--feed", f"{site.base}/broken.xml", "--feed", f"{site.base}/malformed.xml",
-                   "--feed", f"{site.base}/slowfeed.xml", "--url", f"{site.base}/missing.html")  # fmt: skip
+    res, out = cli(
+        "ingest",
+        "--timeout",
+        "1",
+        "--feed",
+        f"{site.base}/broken.xml",
+        "--feed",
+        f"{site.base}/malformed.xml",
+        "--feed",
+        f"{site.base}/slowfeed.xml",
+        "--url",
+        f"{site.base}/missing.html",
+    )
     assert res.exit_code == 1
     errors = "\n".join(out["error_list"])
     assert "broken.xml: HTTP 500" in errors

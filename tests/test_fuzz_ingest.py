@@ -13,8 +13,27 @@ from assistant.ingest.sentences import split_sentences
 from assistant.store.fts import fts_query
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-WEIRD = st.sampled_from(["\u200b", "\u200f", "\u202e", "\ufeff", "\x00", "\x1b", "\u0645\u0631\u062d\u0628\u0627", "Зеленский",
-                         "習近平", "\ud7ff", "🇺🇦", "\r\n", "\t", '"', "\\", "{", "]"])  # fmt: skip
+WEIRD = st.sampled_from(
+    [
+        "\u200b",
+        "\u200f",
+        "\u202e",
+        "\ufeff",
+        "\x00",
+        "\x1b",
+        "\u0645\u0631\u062d\u0628\u0627",
+        "Зеленский",
+        "習近平",
+        "\ud7ff",
+        "🇺🇦",
+        "\r\n",
+        "\t",
+        '"',
+        "\\",
+        "{",
+        "]",
+    ]
+)
 TEXTS = st.lists(st.one_of(st.text(min_size=0, max_size=40), WEIRD), max_size=30).map("".join)
 VALUES = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), TEXTS),

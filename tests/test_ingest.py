@@ -7,8 +7,14 @@ from conftest import write_jsonl
 from assistant.documents import Article
 from assistant.ingest.parse import IngestError, parse_path
 
-GOOD = {"id": "d1", "title": "Readout", "date": "2023-03-07", "source": "The White House", "url": "http://x/1",
-        "text": "The President met the Prime Minister. They discussed trade."}  # fmt: skip
+GOOD = {
+    "id": "d1",
+    "title": "Readout",
+    "date": "2023-03-07",
+    "source": "The White House",
+    "url": "http://x/1",
+    "text": "The President met the Prime Minister. They discussed trade.",
+}
 
 
 def _split(items):

@@ -35,9 +35,26 @@ def llama_server(tmp_path_factory):
     port = free_port()
     log_path = tmp_path_factory.mktemp("llama") / "server.log"
     log = log_path.open("w")  # a file, not a pipe: an unread pipe fills up and stalls the server
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", gguf, "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
-                            stdout=log, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            gguf,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--n_threads",
+            "2",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}/v1"
     try:
         wait_http(url + "/models", proc)

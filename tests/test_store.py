@@ -13,13 +13,28 @@ from assistant.store.facade import Store, StoreError
 from assistant.store.fts import fts_query
 
 ARTS = [
-    Article(id="a", title="Biden meets Kishida", date="2023-01-13", source="The White House",
-            text="President Biden welcomed Prime Minister Kishida to the White House. They discussed Taiwan."),
-    Article(id="b", title="Blinken in Jakarta", date="2022-07-10", source="U.S. Department of State",
-            text="Secretary Blinken met Foreign Minister Retno Marsudi in Jakarta. They discussed ASEAN."),
-    Article(id="c", title="Call with Scholz", date="2024-02-01", source="The White House",
-            text="President Biden spoke with Chancellor Scholz of Germany about Ukraine and energy."),
-]  # fmt: skip
+    Article(
+        id="a",
+        title="Biden meets Kishida",
+        date="2023-01-13",
+        source="The White House",
+        text="President Biden welcomed Prime Minister Kishida to the White House. They discussed Taiwan.",
+    ),
+    Article(
+        id="b",
+        title="Blinken in Jakarta",
+        date="2022-07-10",
+        source="U.S. Department of State",
+        text="Secretary Blinken met Foreign Minister Retno Marsudi in Jakarta. They discussed ASEAN.",
+    ),
+    Article(
+        id="c",
+        title="Call with Scholz",
+        date="2024-02-01",
+        source="The White House",
+        text="President Biden spoke with Chancellor Scholz of Germany about Ukraine and energy.",
+    ),
+]
 
 
 def _index(pipe, arts):
@@ -46,8 +61,13 @@ def test_changed_article_replaces_its_chunks_in_both_indexes(hash_settings):
     pipe = Pipeline(hash_settings)
     _index(pipe, ARTS)
     before = pipe.store.keyword.all_chunk_ids()
-    changed = Article(id="a", title="Biden meets Kishida", date="2023-01-13", source="The White House",
-                      text="President Biden hosted Prime Minister Kishida. They talked about semiconductors.")  # fmt: skip
+    changed = Article(
+        id="a",
+        title="Biden meets Kishida",
+        date="2023-01-13",
+        source="The White House",
+        text="President Biden hosted Prime Minister Kishida. They talked about semiconductors.",
+    )
     r = _index(pipe, [changed])
     assert (r.updated, r.added) == (1, 0)
     vec, kw = _both_indexes(pipe.store)

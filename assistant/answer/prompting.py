@@ -9,11 +9,12 @@ from importlib import resources
 from string import Template
 
 from assistant.documents import Passage
+from assistant.errors import AssistantError
 
 PROMPTS_PACKAGE = "assistant.prompts"  # pyproject maps the top-level prompts/ folder to this package
 
 
-class PromptError(RuntimeError):
+class PromptError(AssistantError, RuntimeError):
     """A prompt file is missing or a template field was not filled."""
 
 

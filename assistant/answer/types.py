@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
@@ -58,13 +59,31 @@ class Answer:
         return asdict(self)
 
 
+TokenFn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of a conversation, as the chain reads history (CLI chat, UI, batch, eval)."""
+
+    question: str
+    answer: str = ""
+
+    @classmethod
+    def of(cls, item: Turn | Mapping) -> Turn:
+        """A Turn from a Turn or a {"question", "answer"} mapping (JSON batch files, the eval set, the UI API)."""
+        if isinstance(item, Turn):
+            return item
+        return cls(question=str(item.get("question", "")), answer=str(item.get("answer", "")))
+
+
 class Answerer(Protocol):
     """A backend that answers a question from numbered passages."""
 
     name: str
 
-    def answer(self, question: str, passages: list[Passage]) -> Draft:
-        """Compose a cited answer, or a refusal, from the passages only."""
+    def answer(self, question: str, passages: list[Passage], on_token: TokenFn | None = None) -> Draft:
+        """Compose a cited answer, or a refusal, from the passages only; stream tokens to `on_token` if it can."""
         ...
 
 
@@ -72,6 +91,14 @@ def citation_for(marker: int, passage: Passage, start: int, end: int) -> Citatio
     """A citation of the article span [start, end) inside `passage`."""
     quote = passage.text[start - passage.start : end - passage.start]
     return Citation(
-        marker=marker, doc_id=passage.doc_id, chunk_id=passage.chunk_id, title=passage.title, date=passage.date,
-        source=passage.source, url=passage.url, quote=quote, start=start, end=end,
-    )  # fmt: skip
+        marker=marker,
+        doc_id=passage.doc_id,
+        chunk_id=passage.chunk_id,
+        title=passage.title,
+        date=passage.date,
+        source=passage.source,
+        url=passage.url,
+        quote=quote,
+        start=start,
+        end=end,
+    )

@@ -46,11 +46,10 @@ class IngestRun:
             click.echo(f"error: {err}", err=True)
 
     def report(self, as_json: bool) -> None:
+        from assistant.ingest.indexer import summary_line
+
         s = {**self.summary, "errors": len(self.errors)}
         if as_json:
             click.echo(json.dumps({**s, "error_list": [str(e) for e in self.errors]}))
         else:
-            click.echo(
-                f"{s['added']} added, {s['updated']} updated, {s['unchanged']} unchanged, {s['merged']} merged as "
-                f"duplicates, {s['chunks']} chunks written, {s['errors']} errors"
-            )
+            click.echo(summary_line(**s))

@@ -1,57 +1,17 @@
-"""RSS/Atom feeds: read entries, fetch their pages, remember each feed's ETag/Last-Modified in SQLite."""
+"""RSS/Atom feeds: read entries and fetch their pages; `store.feed_state` remembers each feed's ETag/Last-Modified."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.documents import Article, content_hash
 from assistant.ingest.parse import IngestError
 from assistant.ingest.web import FetchError, article_from_html, fetch
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feeds(
-  url TEXT PRIMARY KEY, title TEXT, etag TEXT, last_modified TEXT, last_checked TEXT, items INTEGER DEFAULT 0);
-"""
-
-
-class FeedState:
-    """Configured feeds and their HTTP validators, in the store's SQLite file."""
-
-    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
-        self.db = db
-        self.lock = lock
-        with lock, db:
-            db.executescript(_SCHEMA)
-
-    def add(self, url: str) -> None:
-        """Register a feed for `assistant sync`."""
-        with self.lock, self.db:
-            self.db.execute("INSERT OR IGNORE INTO feeds(url) VALUES(?)", (url,))
-
-    def urls(self) -> list[str]:
-        """Every configured feed."""
-        with self.lock:
-            return [r[0] for r in self.db.execute("SELECT url FROM feeds ORDER BY url")]
-
-    def validators(self, url: str) -> tuple[str | None, str | None]:
-        """(ETag, Last-Modified) of the last successful read."""
-        with self.lock:
-            row = self.db.execute("SELECT etag, last_modified FROM feeds WHERE url=?", (url,)).fetchone()
-        return (row[0], row[1]) if row else (None, None)
-
-    def commit(self, read: FeedRead) -> None:
-        """Store the validators once the feed's articles are indexed (never before: a crash would lose them)."""
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        with self.lock, self.db:
-            self.db.execute(
-                "INSERT INTO feeds(url, title, etag, last_modified, last_checked, items) VALUES(?,?,?,?,?,?) "
-                "ON CONFLICT(url) DO UPDATE SET title=coalesce(excluded.title, title), etag=excluded.etag, "
-                "last_modified=excluded.last_modified, last_checked=excluded.last_checked, items=excluded.items",
-                (read.url, read.title, read.etag, read.last_modified, now, len(read.items)),
-            )
+if TYPE_CHECKING:
+    from assistant.store.feed_state import FeedState
 
 
 @dataclass
@@ -107,10 +67,17 @@ def read_feed(url: str, state: FeedState | None = None, timeout: float = 10.0) -
         try:
             page = fetch(link, timeout)
             read.items.append(
-                article_from_html(link, page.body, fallback={
-                    "id": "feed-" + content_hash(item_id)[:16], "title": entry.get("title"), "date": _entry_date(entry),
-                    "source": read.title or "", "summary": entry.get("summary"),
-                })
+                article_from_html(
+                    link,
+                    page.body,
+                    fallback={
+                        "id": "feed-" + content_hash(item_id)[:16],
+                        "title": entry.get("title"),
+                        "date": _entry_date(entry),
+                        "source": read.title or "",
+                        "summary": entry.get("summary"),
+                    },
+                )
             )
         except FetchError as exc:
             read.items.append(IngestError(link, _reason(exc, link)))

@@ -29,10 +29,15 @@ class IndexResult:
 
     def summary(self) -> str:
         """One line for people."""
-        return (
-            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.merged} merged as duplicates, "
-            f"{self.chunks} chunks written, {len(self.errors)} errors"
-        )
+        return summary_line(self.added, self.updated, self.unchanged, self.merged, self.chunks, len(self.errors))
+
+
+def summary_line(added: int, updated: int, unchanged: int, merged: int, chunks: int, errors: int) -> str:
+    """The one-line ingest summary shown by the CLI and the UI."""
+    return (
+        f"{added} added, {updated} updated, {unchanged} unchanged, {merged} merged as duplicates, "
+        f"{chunks} chunks written, {errors} errors"
+    )
 
 
 def index_articles(
@@ -57,7 +62,7 @@ def index_articles(
             if progress:
                 progress(1)
             continue
-        is_update = store.keyword.status(item.id) is not None
+        is_update = store.status(item.id) is not None
         sig = signature(item.text)
         dup = None if is_update else store.dups.find(item.id, sig)
         if dup is None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.documents import Article, content_hash
+from assistant.errors import AssistantError
 from assistant.ingest.html_text import extract_html
 
 SUFFIXES = {".jsonl", ".txt", ".md", ".markdown", ".html", ".htm"}
@@ -31,7 +32,7 @@ class IngestError:
         return f"{self.where}: {self.message}"
 
 
-class RecordError(ValueError):
+class RecordError(AssistantError, ValueError):
     """A single record is invalid; the message names the field."""
 
 

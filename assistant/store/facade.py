@@ -1,4 +1,7 @@
-"""The store: Chroma vectors and SQLite FTS5 behind one interface, kept in step."""
+"""The store: a vector index (Chroma) and SQLite FTS5 behind one interface, kept in step.
+
+Retrieval, the chain and the UI talk to `Store` only; its parts implement the Protocols of `store/base.py`.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,10 @@ from pathlib import Path
 
 from assistant.documents import Article, Chunk, Passage
 from assistant.ingest.dedup import NearDuplicates
-from assistant.ingest.feeds import FeedState
 from assistant.settings import Settings
-from assistant.store.chroma import StoreError, VectorIndex
-from assistant.store.fts import OK, KeywordIndex
+from assistant.store.base import KeywordIndex, StoreError, VectorIndex
+from assistant.store.feed_state import FeedState
+from assistant.store.fts import OK, SqliteKeywordIndex
 
 __all__ = ["CheckReport", "Store", "StoreError"]
 
@@ -78,17 +81,26 @@ class CheckReport:
 class Store:
     """Documents, chunks, vectors and keywords under `settings.home` (or a Chroma server)."""
 
-    def __init__(self, settings: Settings) -> None:
+    keyword: KeywordIndex
+    vectors: VectorIndex
+
+    def __init__(self, settings: Settings, vectors: VectorIndex | None = None) -> None:
+        """`vectors` replaces Chroma with another `VectorIndex` (the lock then is the caller's business)."""
         self.settings = settings
-        self.chroma_url = os.environ.get("ASSISTANT_CHROMA_URL") or None
+        self.chroma_url = settings.chroma_url
         self._lock_path = settings.home / ".lock"
-        if not self.chroma_url:
+        self._locked = not self.chroma_url and vectors is None
+        if self._locked:
             _acquire(self._lock_path)
         try:
-            self.keyword = KeywordIndex(settings.sqlite_path)
+            self.keyword = SqliteKeywordIndex(settings.sqlite_path)
             self.dups = NearDuplicates(self.keyword.db, self.keyword.lock)
             self.feeds = FeedState(self.keyword.db, self.keyword.lock)
-            self.vectors = VectorIndex(settings.chroma_path, settings.collection, self.chroma_url)
+            if vectors is None:
+                from assistant.store.chroma import ChromaIndex
+
+                vectors = ChromaIndex(settings.chroma_path, settings.collection, self.chroma_url)
+            self.vectors = vectors
         except Exception:
             self.close()
             raise
@@ -98,7 +110,7 @@ class Store:
         kw = getattr(self, "keyword", None)
         if kw is not None:
             kw.close()
-        if not self.chroma_url:
+        if getattr(self, "_locked", False):
             _release(self._lock_path)
 
     def __enter__(self) -> Store:
@@ -134,6 +146,51 @@ class Store:
         self.keyword.delete_document(doc_id)
         self.dups.forget(doc_id)
 
+    # ---- reads, for retrieval, the chain and the UI
+    def search_vectors(
+        self, vector: list[float], limit: int, since: int | None = None, until: int | None = None, source: str | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) of the nearest chunks."""
+        return self.vectors.search(vector, limit, since, until, source)
+
+    def search_keywords(
+        self, question: str, limit: int, since: int | None = None, until: int | None = None, source: str | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, BM25 score) for the question's words."""
+        return self.keyword.search(question, limit, since, until, source)
+
+    def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """(number of chunks, chunks containing each term)."""
+        return self.keyword.doc_freqs(terms)
+
+    def document(self, doc_id: str) -> dict | None:
+        """A stored document's fields, including its full text."""
+        return self.keyword.document(doc_id)
+
+    def status(self, doc_id: str) -> tuple[str, str] | None:
+        """(hash, status) of a stored document, or None."""
+        return self.keyword.status(doc_id)
+
+    def also_reported_by(self, doc_id: str) -> list[dict]:
+        """Other outlets that published the same story."""
+        return self.dups.sources_of(doc_id)
+
+    def counts(self) -> dict[str, int]:
+        """Numbers of complete documents, pending documents and chunks."""
+        return self.keyword.counts()
+
+    def by_source_year(self) -> list[tuple[str, str | None, int]]:
+        """(source, year, documents), for the corpus overview."""
+        return self.keyword.by_source_year()
+
+    def find_documents(self, query: str, limit: int = 200) -> list[dict]:
+        """Documents whose title contains `query`, newest first."""
+        return self.keyword.find_documents(query, limit)
+
+    def sources(self) -> list[tuple[str, int]]:
+        """Sources with their document counts."""
+        return self.keyword.sources()
+
     def passages(self, scored: list[tuple[str, float]]) -> list[Passage]:
         """Passages for (chunk_id, score) pairs, in the given order."""
         rows = self.keyword.chunk_rows([cid for cid, _ in scored])
@@ -144,11 +201,19 @@ class Store:
                 continue  # a vector whose SQLite row is gone: `assistant check` repairs it
             out.append(
                 Passage(
-                    chunk_id=cid, doc_id=r["doc_id"], text=r["body"], start=r["start"], end=r["end"],
-                    sentences=r["sentences"], title=r["title"], date=r["date"], source=r["source"],
-                    url=r["url"], score=score,
+                    chunk_id=cid,
+                    doc_id=r["doc_id"],
+                    text=r["body"],
+                    start=r["start"],
+                    end=r["end"],
+                    sentences=r["sentences"],
+                    title=r["title"],
+                    date=r["date"],
+                    source=r["source"],
+                    url=r["url"],
+                    score=score,
                 )
-            )  # fmt: skip
+            )
         return out
 
     def stats(self) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""SQLite side of the store: documents, chunk offsets and an FTS5 BM25 index."""
+"""SQLite side of the store: documents, chunk offsets and an FTS5 BM25 index. Implements `store.base.KeywordIndex`."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def fts_query(question: str) -> str:
     return " OR ".join(f'"{w}"' for w in words)
 
 
-class KeywordIndex:
+class SqliteKeywordIndex:
     """Documents and chunk metadata in SQLite, with FTS5 for BM25 search."""
 
     def __init__(self, path: Path) -> None:
@@ -188,16 +188,20 @@ class KeywordIndex:
 
     def by_source_year(self) -> list[tuple[str, str | None, int]]:
         """(source, year, documents), for the corpus overview."""
-        q = ("SELECT source, substr(date, 1, 4) AS y, count(*) FROM documents WHERE status='ok'"
-             " GROUP BY source, y ORDER BY source, y")  # fmt: skip
+        q = (
+            "SELECT source, substr(date, 1, 4) AS y, count(*) FROM documents WHERE status='ok'"
+            " GROUP BY source, y ORDER BY source, y"
+        )
         with self.lock:
             return [(r[0], r[1], r[2]) for r in self.db.execute(q)]
 
     def find_documents(self, query: str, limit: int = 200) -> list[dict]:
         """Documents whose title contains `query` (case-insensitive), newest first."""
         like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        q = ("SELECT doc_id, title, date, source FROM documents WHERE status='ok' AND title LIKE ? ESCAPE '\\'"
-             " ORDER BY date DESC LIMIT ?")  # fmt: skip
+        q = (
+            "SELECT doc_id, title, date, source FROM documents WHERE status='ok' AND title LIKE ? ESCAPE '\\'"
+            " ORDER BY date DESC LIMIT ?"
+        )
         with self.lock:
             return [dict(r) for r in self.db.execute(q, (like, limit))]
 

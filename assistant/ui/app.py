@@ -12,8 +12,9 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.retrieval.retriever import Filters
-from assistant.ui.render import CSS, HEAD, Turn, esc, paragraph_around, render_conversation, render_sources
+from assistant.errors import AssistantError
+from assistant.retrieval.retriever import Filters, parse_filters
+from assistant.ui.render import CSS, HEAD, ChatEntry, esc, paragraph_around, render_conversation, render_sources
 
 if TYPE_CHECKING:
     from assistant.pipeline import Pipeline
@@ -21,6 +22,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "the web UI needs gradio: pip install gradio==6.31.0"
+
+
+class UIUnavailable(AssistantError, RuntimeError):
+    """The web UI cannot start (gradio is missing)."""
+
+
 MAX_UPLOAD = "20mb"
 ALL_SOURCES = "All sources"
 
@@ -30,7 +37,7 @@ def _import_gradio():
     try:
         import gradio as gr
     except ModuleNotFoundError as exc:
-        raise RuntimeError(INSTALL_HINT) from exc
+        raise UIUnavailable(INSTALL_HINT) from exc
     return gr
 
 
@@ -53,27 +60,18 @@ class AssistantUI:
 
     # ---- chat
     def _filters(self, since: str, until: str, source: str) -> Filters:
-        from assistant.ingest.parse import RecordError, parse_date
+        return parse_filters(since, until, None if source == ALL_SOURCES else source)
 
-        try:
-            return Filters(
-                since=parse_date(since or None, "since"),
-                until=parse_date(until or None, "until"),
-                source=None if not source or source == ALL_SOURCES else source,
-            )
-        except RecordError as exc:
-            raise ValueError(str(exc)) from None
-
-    def turn_for(self, question: str, history: list[Turn], filters: Filters, k: int, on_token=None) -> Turn:
+    def turn_for(self, question: str, history: list[ChatEntry], filters: Filters, k: int, on_token=None) -> ChatEntry:
         """Answer a question in the context of a session's earlier turns."""
-        hist = [{"question": t.question, "answer": t.answer.answer} for t in history]
+        hist = [t.turn for t in history]
         ans = self.pipe.ask(question, history=hist, filters=filters, k=int(k), on_token=on_token)
         paragraphs = {}
         for c in ans.citations:
-            doc = self.pipe.store.keyword.document(c.doc_id)
+            doc = self.pipe.store.document(c.doc_id)
             if doc:
                 paragraphs[c.marker] = paragraph_around(doc["text"], c.start, c.end)
-        return Turn(question=question, answer=ans, paragraphs=paragraphs)
+        return ChatEntry(question=question, answer=ans, paragraphs=paragraphs)
 
     def chat(self, question, turns, since, until, source, k):
         """Streamed chat step: show the question at once, then the checked answer."""
@@ -89,7 +87,7 @@ class AssistantUI:
         def work() -> None:
             try:
                 result["turn"] = self.turn_for(question, turns, self._filters(since, until, source), k, tokens.put)
-            except ValueError as exc:
+            except AssistantError as exc:
                 result["error"] = str(exc)
             finally:
                 tokens.put(None)
@@ -106,8 +104,9 @@ class AssistantUI:
         turns.append(result["turn"])
         yield render_conversation(turns), render_sources(turns), turns, ""
 
-    def api_ask(self, question: str, history: list | None = None, since: str = "", until: str = "",
-                source: str = "", k: int = 8) -> dict:  # fmt: skip
+    def api_ask(
+        self, question: str, history: list | None = None, since: str = "", until: str = "", source: str = "", k: int = 8
+    ) -> dict:
         """The same JSON as `assistant ask --json`."""
         hist = [h for h in (history or []) if isinstance(h, dict)]
         ans = self.pipe.ask(question, history=hist, filters=self._filters(since, until, source), k=int(k))
@@ -142,10 +141,11 @@ class AssistantUI:
     # ---- corpus
     def stats_html(self) -> str:
         """Counts by source and year."""
-        kw = self.pipe.store.keyword
-        counts = kw.counts()
+        store = self.pipe.store
+        counts = store.counts()
         rows = "".join(
-            f"<tr><td>{esc(src)}</td><td>{esc(year or 'unknown')}</td><td>{n}</td></tr>" for src, year, n in kw.by_source_year()
+            f"<tr><td>{esc(src)}</td><td>{esc(year or 'unknown')}</td><td>{n}</td></tr>"
+            for src, year, n in store.by_source_year()
         )
         return (
             f"<p>{counts['documents']} documents, {counts['chunks']} chunks.</p>"
@@ -154,11 +154,11 @@ class AssistantUI:
 
     def search_articles(self, query: str) -> list[list[str]]:
         """Indexed articles whose title contains the query."""
-        return [[d["date"] or "", d["source"], d["title"], d["doc_id"]] for d in self.pipe.store.keyword.find_documents(query)]
+        return [[d["date"] or "", d["source"], d["title"], d["doc_id"]] for d in self.pipe.store.find_documents(query)]
 
     def sources(self) -> list[str]:
         """Choices for the source filter."""
-        return [ALL_SOURCES] + [s for s, _ in self.pipe.store.keyword.sources()]
+        return [ALL_SOURCES] + [s for s, _ in self.pipe.store.sources()]
 
 
 def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
@@ -172,8 +172,13 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
             with gr.Row():
                 with gr.Column(scale=3):
                     conv = gr.HTML(render_conversation([]), elem_id="conversation")
-                    question = gr.Textbox(label="Question", placeholder="Who greeted Pezeshkian at the airport?",
-                                          elem_id="question", lines=1, max_lines=4)  # fmt: skip
+                    question = gr.Textbox(
+                        label="Question",
+                        placeholder="Who greeted Pezeshkian at the airport?",
+                        elem_id="question",
+                        lines=1,
+                        max_lines=4,
+                    )
                     with gr.Row():
                         ask_btn = gr.Button("Ask", variant="primary", elem_id="ask")
                         new_btn = gr.Button("New conversation", elem_id="new")
@@ -190,13 +195,13 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
             outputs = [conv, panel, turns, question]
             ask_btn.click(ui.chat, inputs, outputs, api_visibility="private")
             question.submit(ui.chat, inputs, outputs, api_visibility="private")
-            new_btn.click(lambda: (render_conversation([]), render_sources([]), [], ""), None, outputs,
-                          api_visibility="private")  # fmt: skip
+            new_btn.click(lambda: (render_conversation([]), render_sources([]), [], ""), None, outputs, api_visibility="private")
         with gr.Tab("Ingest"):
             files = gr.File(file_count="multiple", file_types=[".jsonl", ".txt", ".md", ".html", ".htm"], label="Upload")
             where = f"inside {ui.ingest_dir}" if ui.ingest_dir else "off: start the server with --ingest-dir DIR"
-            path = gr.Textbox(label=f"…or a path on the server ({where})", elem_id="ingest-path",
-                              interactive=ui.ingest_dir is not None)  # fmt: skip
+            path = gr.Textbox(
+                label=f"…or a path on the server ({where})", elem_id="ingest-path", interactive=ui.ingest_dir is not None
+            )
             ingest_btn = gr.Button("Index", elem_id="ingest")
             ingest_log = gr.Textbox(label="Progress and errors", lines=8, elem_id="ingest-log")
             stats = gr.HTML(ui.stats_html())
@@ -207,18 +212,33 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
             table = gr.Dataframe(headers=["date", "source", "title", "id"], value=ui.search_articles(""), wrap=True)
             query.change(ui.search_articles, query, table, api_visibility="private")
             refresh = gr.Button("Refresh")
-            refresh.click(lambda q: (ui.stats_html(), ui.search_articles(q)), query, [corpus_stats, table],
-                          api_visibility="private")  # fmt: skip
+            refresh.click(
+                lambda q: (ui.stats_html(), ui.search_articles(q)), query, [corpus_stats, table], api_visibility="private"
+            )
         gr.api(ui.api_ask, api_name="ask")
     return app
 
 
-def serve(pipe: Pipeline, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
-          block: bool = True, ingest_dir: Path | None = None):  # fmt: skip
+def serve(
+    pipe: Pipeline,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: tuple[str, str] | None = None,
+    block: bool = True,
+    ingest_dir: Path | None = None,
+):
     """Launch the app; never shares publicly."""
     app = build_app(pipe, ingest_dir)
     app.queue(default_concurrency_limit=4, max_size=64)
     return app.launch(
-        server_name=host, server_port=port, auth=auth, share=False, prevent_thread_lock=not block,
-        css=CSS, head=HEAD, max_file_size=MAX_UPLOAD, quiet=True, footer_links=[],
-    )  # fmt: skip
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        share=False,
+        prevent_thread_lock=not block,
+        css=CSS,
+        head=HEAD,
+        max_file_size=MAX_UPLOAD,
+        quiet=True,
+        footer_links=[],
+    )

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from assistant.answer.types import Answer, Citation
+from assistant.answer.types import Answer, Citation, Turn
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
@@ -46,12 +46,17 @@ document.addEventListener('click', function (e) {
 
 
 @dataclass
-class Turn:
-    """One exchange of a conversation, with the paragraphs its citations sit in."""
+class ChatEntry:
+    """One exchange as the UI shows it: the full answer, and the paragraphs its citations sit in."""
 
     question: str
     answer: Answer
     paragraphs: dict[int, tuple[str, int]]  # marker -> (paragraph text, paragraph start offset)
+
+    @property
+    def turn(self) -> Turn:
+        """The exchange as chat history for the next question."""
+        return Turn(question=self.question, answer=self.answer.answer)
 
 
 def esc(text: str | None) -> str:
@@ -83,7 +88,7 @@ def render_answer(text: str, turn: int, valid: set[int]) -> str:
     return "".join(out)
 
 
-def render_conversation(turns: list[Turn], pending: str | None = None, partial: str = "") -> str:
+def render_conversation(turns: list[ChatEntry], pending: str | None = None, partial: str = "") -> str:
     """The whole chat as HTML, newest last; `pending` is a question still being answered, `partial` its stream."""
     parts = ['<div class="conv">']
     for i, t in enumerate(turns):
@@ -94,8 +99,11 @@ def render_conversation(turns: list[Turn], pending: str | None = None, partial: 
             f'<div class="{cls}">{render_answer(t.answer.answer, i, valid)}</div></div>'
         )
     if pending:
-        searching = (f'<div class="a"><p>{esc(partial)}</p><em>checking citations…</em></div>' if partial
-                     else '<div class="a"><em>Searching the articles…</em></div>')  # fmt: skip
+        searching = (
+            f'<div class="a"><p>{esc(partial)}</p><em>checking citations…</em></div>'
+            if partial
+            else '<div class="a"><em>Searching the articles…</em></div>'
+        )
         parts.append(f'<div class="turn"><div class="q">{esc(pending)}</div>{searching}</div>')
     if not turns and not pending:
         parts.append("<p><em>Ask a question about the indexed articles.</em></p>")
@@ -133,7 +141,7 @@ def render_card(turn: int, c: Citation, paragraph: tuple[str, int] | None) -> st
     )
 
 
-def render_sources(turns: list[Turn]) -> str:
+def render_sources(turns: list[ChatEntry]) -> str:
     """Sources of every turn; the newest turn's are open, older ones folded."""
     if not turns:
         return "<p><em>Sources of the answer appear here.</em></p>"
@@ -143,9 +151,11 @@ def render_sources(turns: list[Turn]) -> str:
         if t.answer.citations:
             cards = "".join(render_card(i, c, t.paragraphs.get(c.marker)) for c in t.answer.citations)
         elif t.answer.closest:
-            cards = "<p>Closest articles:</p><ul>" + "".join(
-                f"<li>{esc(d['title'])} ({esc(d.get('date') or 'date unknown')})</li>" for d in t.answer.closest[:5]
-            ) + "</ul>"  # fmt: skip
+            cards = (
+                "<p>Closest articles:</p><ul>"
+                + "".join(f"<li>{esc(d['title'])} ({esc(d.get('date') or 'date unknown')})</li>" for d in t.answer.closest[:5])
+                + "</ul>"
+            )
         else:
             cards = "<p>No sources.</p>"
         opened = " open" if i == len(turns) - 1 else ""

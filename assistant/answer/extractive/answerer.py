@@ -10,7 +10,7 @@ from assistant.answer.extractive.dates import annotate, relative_in
 from assistant.answer.extractive.phrases import answer_phrase, has_answer_type, is_multi
 from assistant.answer.extractive.question import MONTHS, QuestionInfo, analyse, focus_words, name_terms
 from assistant.answer.extractive.text_terms import STOPWORDS, content_terms, stem, words
-from assistant.answer.types import Citation, Draft, citation_for
+from assistant.answer.types import Citation, Draft, TokenFn, citation_for
 from assistant.documents import Passage
 from assistant.retrieval.embeddings import Embedder
 
@@ -99,9 +99,14 @@ class ExtractiveAnswerer:
         self._focus_by_meaning(focus, sorted(cands, key=lambda c: -(c.cov + c.dense))[:5])
         for c in cands:
             c.score = (
-                p.w_lex * c.cov + p.w_ctx * c.ctx_cov + p.w_dense * c.dense + p.w_type * c.type_ok
-                + p.w_rank / (1 + c.rank) + p.w_date * c.date_ok + p.w_focus * c.focus_ok
-            )  # fmt: skip
+                p.w_lex * c.cov
+                + p.w_ctx * c.ctx_cov
+                + p.w_dense * c.dense
+                + p.w_type * c.type_ok
+                + p.w_rank / (1 + c.rank)
+                + p.w_date * c.date_ok
+                + p.w_focus * c.focus_ok
+            )
         # Sentences that fail a gate (focus, dates) rank below every sentence that passes.
         cands.sort(key=lambda c: (min(c.focus_ok, c.date_ok) <= 0, -c.score))
         return info, cands
@@ -138,8 +143,8 @@ class ExtractiveAnswerer:
         gate = min(best.focus_ok, best.date_ok) * (0.5 + 0.5 * best.names_cov)
         return max(0.0, min(1.0, best.score / top)) * gate
 
-    def answer(self, question: str, passages: list[Passage]) -> Draft:
-        """Pick sentences; refuse when the best one is not good enough."""
+    def answer(self, question: str, passages: list[Passage], on_token: TokenFn | None = None) -> Draft:
+        """Pick sentences; refuse when the best one is not good enough (nothing streams: `on_token` is unused)."""
         p = self.params
         info, cands = self.score_candidates(question, passages)
         if not cands:
@@ -198,9 +203,7 @@ def _date_ok(info: QuestionInfo, c: Candidate) -> float:
     date = c.passage.date or ""
     low = c.text.lower()
     year_ok = not info.years or date[:4] in info.years or any(y in c.text for y in info.years)
-    month_ok = (
-        not info.months or (date and int(date[5:7]) in info.months) or any(MONTHS[m - 1] in low for m in info.months)
-    )
+    month_ok = not info.months or (date and int(date[5:7]) in info.months) or any(MONTHS[m - 1] in low for m in info.months)
     return 1.0 if year_ok and month_ok else 0.0
 
 

@@ -15,15 +15,36 @@ DATE_RE = re.compile(
     rf"|last (?:week|month|year)|\d{{4}}-\d{{2}}-\d{{2}}|in \d{{4}})\b"
 )
 _NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds thousand thousands million millions billion billions"  # noqa: E501
-NUMBER_RE = re.compile(
-    rf"(?:\$\s?)?\b(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS.split())})\b(?:\s+(?:million|billion|percent))?", re.I
-)
+NUMBER_RE = re.compile(rf"(?:\$\s?)?\b(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS.split())})\b(?:\s+(?:million|billion|percent))?", re.I)
 _CONNECT = r"(?:of|the|and|for|de|du|al|bin|van|von|la|le|’s|'s|-)"
 _CAP = r"[A-Z][\w’'.-]*"
 NAME_RE = re.compile(rf"{_CAP}(?:\s+(?:{_CONNECT}\s+)*{_CAP})*")
 PLACE_RE = re.compile(rf"\b(?:in|at|to|from)\s+(?:the\s+)?({_CAP}(?:\s+(?:{_CONNECT}\s+)*{_CAP})*)")
-_SENTENCE_START_NOISE = {"The", "He", "She", "They", "It", "This", "That", "These", "In", "On", "At", "During", "Today",
-                         "Both", "We", "I", "As", "A", "An", "Upon", "After", "Before", "Also"}  # fmt: skip
+_SENTENCE_START_NOISE = {
+    "The",
+    "He",
+    "She",
+    "They",
+    "It",
+    "This",
+    "That",
+    "These",
+    "In",
+    "On",
+    "At",
+    "During",
+    "Today",
+    "Both",
+    "We",
+    "I",
+    "As",
+    "A",
+    "An",
+    "Upon",
+    "After",
+    "Before",
+    "Also",
+}
 _TITLES = re.compile(
     r"\b(President|Minister|Secretary|Prime|Deputy|Ambassador|King|Queen|Prince|Chancellor|Foreign|General|Envoy"
     r"|Senator|Governor|Chairman|Director|Advisor|Adviser|Spokesperson|Emir|Sultan|Premier|Vice|Crown)\b"
@@ -44,7 +65,7 @@ _TITLE_WORDS = set(
     Assistant Under National Security Affairs External Defense Defence State First Lady His Her Majesty Highness
     Excellency Holiness Mr. Mrs. Ms. Dr. Lt. Gen. Representative Counselor Principal Senior Sheikh Taoiseach Chief
     Executive Commissioner High Minister’s President’s Secretary’s of the and for""".split()
-)  # fmt: skip
+)
 
 
 def has_answer_type(info: QuestionInfo, sentence: str) -> bool:

@@ -27,8 +27,20 @@ _QUESTION_NOISE = {
     called plan planned hold held due expect expected schedule scheduled come came date day kind type subject event
     city country countries region group time year month together new take took place according""".split()
 }
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")  # fmt: skip
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 
 @dataclass(frozen=True)
@@ -49,30 +61,92 @@ def analyse(question: str) -> QuestionInfo:
     low = q.lower()
     qtype = next((name for name, pat in _TYPES if re.search(pat, low)), "other")
     years = tuple(re.findall(r"\b(19\d\d|20\d\d)\b", q))
-    months = tuple(MONTHS.index(m) + 1 for m in re.findall(rf"\b({'|'.join(MONTHS)})\b", low) if m != "may" or
-                   re.search(r"\bin may\b|\bmay \d", low))  # fmt: skip
+    months = tuple(
+        MONTHS.index(m) + 1
+        for m in re.findall(rf"\b({'|'.join(MONTHS)})\b", low)
+        if m != "may" or re.search(r"\bin may\b|\bmay \d", low)
+    )
     dates = set(years) | {MONTHS[m - 1] for m in months}
     terms = tuple(t for t in content_terms(q) if t not in _WH and t not in _QUESTION_NOISE and t not in dates)
     raw_words = re.findall(r"[A-Za-zÀ-ÿ][\w’'-]*", q)
-    names = tuple(
-        dict.fromkeys(w for i, w in enumerate(raw_words) if w[0].isupper() and (i > 0 or w.lower() not in _WH))
-    )
+    names = tuple(dict.fromkeys(w for i, w in enumerate(raw_words) if w[0].isupper() and (i > 0 or w.lower() not in _WH)))
     return QuestionInfo(text=q, qtype=qtype, terms=terms, names=names, years=years, months=months)
 
 
-_AUX = {"did", "does", "do", "was", "were", "is", "are", "has", "have", "had", "will", "would", "could", "can",
-        "should", "may", "might"}  # fmt: skip
-_SKIP = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our", "new", "he", "she",
-         "they", "it", "we", "you", "i", "newly"}  # fmt: skip
-_BOUNDARY = {"on", "in", "with", "for", "to", "at", "from", "by", "during", "about", "into", "when", "where", "that",
-             "who", "which", "after", "before", "under", "over", "as", "and", "or"}  # fmt: skip
+_AUX = {
+    "did",
+    "does",
+    "do",
+    "was",
+    "were",
+    "is",
+    "are",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "could",
+    "can",
+    "should",
+    "may",
+    "might",
+}
+_SKIP = {
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "new",
+    "he",
+    "she",
+    "they",
+    "it",
+    "we",
+    "you",
+    "i",
+    "newly",
+}
+_BOUNDARY = {
+    "on",
+    "in",
+    "with",
+    "for",
+    "to",
+    "at",
+    "from",
+    "by",
+    "during",
+    "about",
+    "into",
+    "when",
+    "where",
+    "that",
+    "who",
+    "which",
+    "after",
+    "before",
+    "under",
+    "over",
+    "as",
+    "and",
+    "or",
+}
 _VERBISH = re.compile(r".+(ed|ing)$")
 # Heads that name the answer's kind rather than a fact to find (the answer type checks cover them).
 _GENERIC_HEADS = set(
     """name names kind type one ones two three four five many much other main key specific particular exact
     official officials diplomat diplomats leader leaders minister ministers person people adviser advisor advisers
     advisors representative envoy president presidents secretary counterpart counterparts say said tell told do""".split()
-)  # fmt: skip
+)
 
 
 def focus_words(info: QuestionInfo) -> list[str]:
@@ -132,8 +206,31 @@ def _keep(word: str | None) -> list[str]:
     return [word]
 
 
-_IRREGULAR_PAST = {"met", "led", "flew", "took", "gave", "held", "came", "went", "became", "began", "sent", "brought",
-                   "told", "made", "saw", "found", "left", "paid", "ate", "spoke", "won", "hit", "joined"}  # fmt: skip
+_IRREGULAR_PAST = {
+    "met",
+    "led",
+    "flew",
+    "took",
+    "gave",
+    "held",
+    "came",
+    "went",
+    "became",
+    "began",
+    "sent",
+    "brought",
+    "told",
+    "made",
+    "saw",
+    "found",
+    "left",
+    "paid",
+    "ate",
+    "spoke",
+    "won",
+    "hit",
+    "joined",
+}
 
 
 def name_terms(info: QuestionInfo) -> set[str]:

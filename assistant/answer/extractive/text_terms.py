@@ -16,8 +16,25 @@ STOPWORDS = frozenset(
 )
 
 _WORD = re.compile(r"[\w’']+", re.UNICODE)
-_SUFFIXES = ("ational", "ization", "fulness", "iveness", "ations", "ation", "ments", "ment", "ness",
-             "ings", "ing", "edly", "ied", "ies", "ed", "es", "s")  # fmt: skip
+_SUFFIXES = (
+    "ational",
+    "ization",
+    "fulness",
+    "iveness",
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ness",
+    "ings",
+    "ing",
+    "edly",
+    "ied",
+    "ies",
+    "ed",
+    "es",
+    "s",
+)
 
 
 def words(text: str) -> list[str]:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from assistant.answer.citations import claims
 from assistant.answer.prompting import load, passage_block, render
 from assistant.answer.support import SUPPORT_THRESHOLD, support_score
-from assistant.answer.types import Citation, Draft, citation_for
+from assistant.answer.types import Citation, Draft, TokenFn, citation_for
 from assistant.documents import Passage
 from assistant.ingest.tokens import count_tokens
 
 REFUSAL_TOKEN = "NOT_IN_SOURCES"
-TokenFn = Callable[[str], None]
 
 
 class GenerativeAnswerer:

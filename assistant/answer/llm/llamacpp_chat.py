@@ -40,18 +40,31 @@ class LlamaCppChat(BaseChatModel):
     def _messages(self, messages: list[BaseMessage]) -> list[dict]:
         return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:  # fmt: skip
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
         text = "".join(chunk.text for chunk in self._stream(messages, stop, run_manager, **kwargs))
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
-    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:  # fmt: skip
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
         with self._lock:  # llama.cpp contexts are not re-entrant
             stream = self._model().create_chat_completion(
-                messages=self._messages(messages), max_tokens=self.max_tokens, temperature=self.temperature,
-                stop=stop, stream=True,
-            )  # fmt: skip
+                messages=self._messages(messages),
+                max_tokens=self.max_tokens,
+                temperature=self.temperature,
+                stop=stop,
+                stream=True,
+            )
             for part in stream:
                 token = part["choices"][0].get("delta", {}).get("content") or ""
                 if not token:
