@@ -103,6 +103,9 @@ def test_retrieval_ui_and_chain_use_the_store_facade_only():
 
 
 def test_storage_does_not_import_network_ingestion():
-    code = "import sys, assistant.store.facade; print([m for m in ('assistant.ingest.web', 'assistant.ingest.feeds', 'httpx') if m in sys.modules])"
+    code = (
+        "import sys, assistant.store.facade; "
+        "print([m for m in ('assistant.ingest.web', 'assistant.ingest.feeds', 'httpx') if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
