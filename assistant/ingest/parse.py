@@ -164,13 +164,17 @@ def parse_html_file(path: Path) -> Article:
     """An HTML page: title, date and main text."""
     page = extract_html(_read_text(path))
     record = {"title": page.title, "date": page.date, "text": page.text, "url": page.url, "source": page.site}
+    return make_article_lenient_date(record, f"{path}:1", default_title=path.stem)
+
+
+def make_article_lenient_date(record: dict, origin: str, default_title: str = "") -> Article:
+    """`make_article`, except that a web page's unreadable date becomes 'unknown' instead of an error."""
     try:
-        return make_article(record, f"{path}:1", default_title=path.stem)
+        return make_article(record, origin, default_title)
     except RecordError as exc:
-        if "date" in str(exc):
-            record["date"] = None
-            return make_article(record, f"{path}:1", default_title=path.stem)
-        raise
+        if "date" not in str(exc):
+            raise
+        return make_article({**record, "date": None}, origin, default_title)
 
 
 # Files that describe a folder rather than hold an article; skipped when a folder is walked (named directly, they index).

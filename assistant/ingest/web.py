@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from assistant.documents import Article, content_hash
 from assistant.errors import AssistantError
-from assistant.ingest.parse import RecordError, make_article
+from assistant.ingest.parse import RecordError, make_article_lenient_date
 
 USER_AGENT = "diplomacy-assistant/0.1 (+offline news QA)"
 MAX_BYTES = 10_000_000
@@ -70,9 +70,6 @@ def article_from_html(url: str, html: bytes | str, fallback: dict | None = None)
         "text": body,
     }
     try:
-        return make_article(record, url)
+        return make_article_lenient_date(record, url)
     except RecordError as exc:
-        if "date" in str(exc):
-            record["date"] = None
-            return make_article(record, url)
         raise FetchError(f"{url}: {exc}") from None

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from assistant.answer.extractive.dates import annotate, relative_in
 from assistant.answer.extractive.phrases import answer_phrase, has_answer_type, is_multi
-from assistant.answer.extractive.question import MONTHS, QuestionInfo, analyse, focus_words, name_terms
-from assistant.answer.extractive.text_terms import STOPWORDS, content_terms, stem, words
+from assistant.answer.extractive.question import QuestionInfo, analyse, focus_words, name_terms
+from assistant.answer.extractive.text_terms import MONTHS, STOPWORDS, content_terms, stem, words
 from assistant.answer.types import Citation, Draft, TokenFn, citation_for
 from assistant.documents import Passage
 from assistant.retrieval.embeddings import Embedder

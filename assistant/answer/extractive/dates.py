@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+from assistant.answer.extractive.text_terms import MONTH_PATTERN, WEEKDAYS
+
+_WEEKDAYS = WEEKDAYS
 RELATIVE_RE = re.compile(
     r"\b(today|yesterday|tomorrow|this morning|this afternoon|this evening|last night|tonight"
     r"|(?:on |last |this |next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
@@ -13,7 +15,7 @@ RELATIVE_RE = re.compile(
 )
 _FUTURE = re.compile(r"\b(will|is scheduled|are scheduled|plans? to|is expected|looks forward|to travel)\b", re.I)
 _ABSOLUTE_NEAR = re.compile(
-    r"^,?\s*(?:\(?\s*)?(January|February|March|April|May|June|July|August|September|October|November|December)\s+\d",
+    rf"^,?\s*(?:\(?\s*)?({MONTH_PATTERN})\s+\d",
 )
 
 

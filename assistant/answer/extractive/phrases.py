@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from assistant.answer.extractive.question import QuestionInfo, name_terms
-from assistant.answer.extractive.text_terms import stem, words
+from assistant.answer.extractive.text_terms import MONTH_PATTERN, WEEKDAY_PATTERN, stem, words
 
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = rf"(?:{MONTH_PATTERN})"
+_WEEKDAY = rf"(?:{WEEKDAY_PATTERN})"
 DATE_RE = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|{_MONTH}\s+\d{{4}}"
     rf"|(?:on\s+)?{_WEEKDAY}|today|yesterday|tomorrow|this (?:week|morning|afternoon|evening)"
@@ -56,8 +56,8 @@ _NOT_PERSON = re.compile(
     r"|Agreement|Accords?|Committee|Community|Forces|Command|Commission|Assembly|Organization|Corridor|Framework|Fund"
     r"|Initiative|Dialogue|Strategy|Treaty|Sea|Ocean|Peninsula|Island|Islands|Region|Government|Administration"
     r"|Airport|Palace|House|Office|Street|Hotel|Center|Centre|University|Hall|Square|Building|Media|Room|COVID|Indo"
-    r"|January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    rf"|{MONTH_PATTERN}"
+    rf"|{WEEKDAY_PATTERN})\b"
 )
 _TITLE_WORDS = set(
     """President Vice Minister Secretary Prime Deputy Ambassador King Queen Prince Princess Chancellor Foreign General

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.extractive.text_terms import content_terms, stem, words
+from assistant.answer.extractive.text_terms import IRREGULAR_PAST, MONTHS, content_terms, stem, words
 
 _TYPES = [
     ("how_many", r"\bhow (many|much)\b|\bnumber of\b"),
@@ -27,20 +27,6 @@ _QUESTION_NOISE = {
     called plan planned hold held due expect expected schedule scheduled come came date day kind type subject event
     city country countries region group time year month together new take took place according""".split()
 }
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 
 
 @dataclass(frozen=True)
@@ -176,7 +162,7 @@ def focus_words(info: QuestionInfo) -> list[str]:
     head = None
     for j in range(i, min(len(low), i + 7)):
         w = low[j]
-        if w in _AUX or w in _BOUNDARY or w in _IRREGULAR_PAST or (_VERBISH.match(w) and j > i):
+        if w in _AUX or w in _BOUNDARY or w in IRREGULAR_PAST or (_VERBISH.match(w) and j > i):
             break
         if toks[j][0].islower() and w not in _SKIP and w != "of":
             head = w
@@ -204,33 +190,6 @@ def _keep(word: str | None) -> list[str]:
     if not word or word in _GENERIC_HEADS or stem(word) in _QUESTION_NOISE or word in _BOUNDARY:
         return []
     return [word]
-
-
-_IRREGULAR_PAST = {
-    "met",
-    "led",
-    "flew",
-    "took",
-    "gave",
-    "held",
-    "came",
-    "went",
-    "became",
-    "began",
-    "sent",
-    "brought",
-    "told",
-    "made",
-    "saw",
-    "found",
-    "left",
-    "paid",
-    "ate",
-    "spoke",
-    "won",
-    "hit",
-    "joined",
-}
 
 
 def name_terms(info: QuestionInfo) -> set[str]:

@@ -47,6 +47,18 @@ def words(text: str) -> list[str]:
     return out
 
 
+# Calendar words, the one home for every module that matches dates in questions or sentences.
+MONTHS = tuple("january february march april may june july august september october november december".split())
+MONTH_PATTERN = "|".join(m.capitalize() for m in MONTHS)  # 'January|February|...' for regular expressions
+WEEKDAYS = tuple("monday tuesday wednesday thursday friday saturday sunday".split())
+WEEKDAY_PATTERN = "|".join(d.capitalize() for d in WEEKDAYS)
+
+# Irregular verbs. IRREGULAR maps past forms to the base (for stemming); IRREGULAR_PAST lists the simple past forms
+# that end a question's subject when looking for its focus word (question.focus_words).
+IRREGULAR_PAST = frozenset(
+    """met led flew took gave held came went became began sent brought told made saw found left paid ate spoke won
+    hit joined""".split()
+)
 _IRREGULAR = dict(
     pair.split(":")
     for pair in """led:lead met:meet spoke:speak spoken:speak flew:fly flown:fly took:take taken:take gave:give
