@@ -52,7 +52,10 @@ def test_twenty_sessions_while_ingesting(tmp_path):
             history, out = [], []
             for q in (f"What did Biden discuss with {person}?", "When did they last meet?", "Where was that?"):
                 t = time.perf_counter()
-                ans = client.predict(q, history, "", "", "", 6, api_name="/ask")
+                try:
+                    ans = client.predict(q, history, "", "", "", 6, api_name="/ask")
+                except Exception as exc:  # noqa: BLE001 - counted and reported below, never hidden
+                    ans = {"error": f"{type(exc).__name__}: {exc}", "answer": ""}
                 out.append((time.perf_counter() - t, ans))
                 history.append({"question": q, "answer": ans["answer"]})
             return out
@@ -64,6 +67,8 @@ def test_twenty_sessions_while_ingesting(tmp_path):
         t_ingest.join(timeout=600)
         assert proc.poll() is None, "server died"
         latencies = sorted(lat for r in results for lat, _ in r)
+        errors = [ans["error"] for r in results for _, ans in r if "error" in ans]
+        assert errors == [], errors[:5]
         for i, r in enumerate(results):
             person = PEOPLE[i % len(PEOPLE)]
             assert len(r) == TURNS
@@ -81,7 +86,7 @@ def test_twenty_sessions_while_ingesting(tmp_path):
         figures = {
             "sessions": SESSIONS,
             "requests": len(latencies),
-            "errors": 0,
+            "errors": len(errors),
             "wall_s": round(wall, 1),
             "p50_ms": round(1000 * statistics.median(latencies)),
             "p95_ms": round(1000 * p95),

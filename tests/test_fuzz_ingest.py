@@ -1,9 +1,10 @@
 """Property-based tests: hostile and broken input never crashes the parsers; each item is an Article or a clear error."""
 
+import datetime as dt
 import json
 import string
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.documents import Article
@@ -96,13 +97,35 @@ def test_deeply_nested_and_huge_lines(tmp_path):
     assert [i.text for i in items if isinstance(i, Article)] == ["fine."]
 
 
+UNKNOWN_DATES = {"", "unknown", "none", "null", "n/a", "undated"}
+
+
+def _iso_day(raw: str) -> str | None:
+    """The oracle: a calendar day written yyyy-mm-dd at the start, else None."""
+    try:
+        return dt.date.fromisoformat(raw.strip()[:10]).isoformat()
+    except ValueError:
+        return None
+
+
 @FUZZ
 @given(date=st.one_of(TEXTS, st.dates().map(str), st.integers().map(str)))
+@example(date="2023-13-01")
+@example(date="2024-02-30")
+@example(date="31/12/2023")
+@example(date="yesterday")
+@example(date="2024-01-02T10:00:00Z")
+@example(date=" unknown ")
 def test_invalid_dates_give_a_field_error(tmp_path_factory, date):
     p = tmp_path_factory.mktemp("fz") / "d.jsonl"
     p.write_text(json.dumps({"text": "Some text here.", "date": date}) + "\n", encoding="utf-8")
     (item,) = list(parse_path(p))
-    assert isinstance(item, Article) or "date" in item.message
+    if date.strip().lower() in UNKNOWN_DATES:
+        assert isinstance(item, Article) and item.date is None
+    elif _iso_day(date) is not None:
+        assert isinstance(item, Article) and item.date == _iso_day(date)
+    else:  # a bad date is rejected with a message naming the field, never indexed
+        assert isinstance(item, IngestError) and "field 'date'" in item.message, item
 
 
 @FUZZ

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, free_port, wait_http
 
+from assistant.answer.citations import markers_in
 from assistant.ingest.indexer import index_articles
 from assistant.ingest.parse import parse_path
-from assistant.pipeline import Pipeline
+from assistant.pipeline import REFUSAL, Pipeline
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -76,7 +77,10 @@ def _pipeline(tmp_path, llm: str, timeout: float = 120) -> Pipeline:
 def _assert_trustworthy(pipe: Pipeline, ans) -> None:
     for c in ans.citations:  # whatever the small model wrote, only checked, verbatim quotes reach the user
         assert c.verified and pipe.store.keyword.document(c.doc_id)["text"][c.start : c.end] == c.quote
-    assert ans.refused or ans.citations
+    if ans.refused:
+        assert not ans.citations and ans.answer.startswith(REFUSAL)
+    else:  # an answer: every marker points to a citation and every citation is used
+        assert ans.citations and set(markers_in(ans.answer)) == {c.marker for c in ans.citations}
 
 
 def test_server_backend_streams_and_is_checked(llama_server, tmp_path):
