@@ -43,6 +43,7 @@ run: install
 # Tests need the optional LLM backends too (the llama.cpp server tests): nothing is skipped for want of a package.
 test: install-llm
 	$(BIN)/ruff check assistant tests evals
+	$(BIN)/ruff format --check assistant tests evals
 	$(BIN)/pytest -q
 
 eval: install

@@ -1,10 +1,15 @@
-"""One settings dataclass, read from the environment and overridden by CLI flags."""
+"""One settings dataclass, read from the environment and overridden by CLI flags.
+
+This is the only module that reads the assistant's environment variables (`ASSISTANT_*`, `OPENAI_API_KEY`).
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from assistant.errors import SettingsError
 
 DEFAULT_HOME = Path.home() / ".local" / "share" / "diplomacy-assistant"
 
@@ -16,7 +21,17 @@ def _env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise ValueError(f"environment variable {name}={raw!r} is not an integer") from exc
+        raise SettingsError(f"environment variable {name}={raw!r} is not an integer") from exc
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"environment variable {name}={raw!r} is not a number") from exc
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,8 @@ class Settings:
     llm_context: int = 4096  # the model's context window, in tokens
     llm_max_tokens: int = 384  # room kept for the answer
     show_unsupported: bool = False
+    chroma_url: str | None = None  # a `chroma run` server shared by several processes; None = embedded Chroma
+    openai_api_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -52,8 +69,10 @@ class Settings:
             mode=env.get("ASSISTANT_MODE", cls.mode),
             llm=env.get("ASSISTANT_LLM", cls.llm),
             llm_base_url=env.get("ASSISTANT_LLM_BASE_URL") or None,
-            llm_timeout=float(env.get("ASSISTANT_LLM_TIMEOUT", cls.llm_timeout)),
+            llm_timeout=_env_float("ASSISTANT_LLM_TIMEOUT", cls.llm_timeout),
             llm_context=_env_int("ASSISTANT_LLM_CONTEXT", cls.llm_context),
+            chroma_url=env.get("ASSISTANT_CHROMA_URL") or None,
+            openai_api_key=env.get("OPENAI_API_KEY") or None,
         )
 
     def with_(self, **changes: object) -> Settings:

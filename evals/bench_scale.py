@@ -23,14 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.chunking import chunk_article  # noqa: E402
 from assistant.documents import Article, date_to_int  # noqa: E402
-from assistant.embeddings import make_embedder  # noqa: E402
-from assistant.indexer import index_articles  # noqa: E402
-from assistant.ingest import parse_path  # noqa: E402
-from assistant.retrieval import Filters, Retriever  # noqa: E402
+from assistant.ingest.chunking import chunk_article  # noqa: E402
+from assistant.ingest.indexer import index_articles  # noqa: E402
+from assistant.ingest.parse import parse_path  # noqa: E402
+from assistant.retrieval.embeddings import make_embedder  # noqa: E402
+from assistant.retrieval.retriever import Filters, Retriever  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.store import Store  # noqa: E402
+from assistant.store.facade import Store  # noqa: E402
 
 
 def _ms(values: list[float]) -> str:

@@ -22,7 +22,7 @@ OPTIONAL_FIELDS = {"history", "answers", "all_of", "asks", "paraphrase", "note"}
 def load_documents() -> dict[str, dict]:
     """Every gold-able document as indexed (cleaned text): everything under the repository's corpus/."""
     from assistant.documents import Article
-    from assistant.ingest import parse_path
+    from assistant.ingest.parse import parse_path
 
     docs = {}
     for item in parse_path(ROOT / "corpus"):

@@ -82,9 +82,9 @@ def corpus_records(n: int | None = None) -> list[dict]:
 @pytest.fixture(scope="session")
 def real_pipeline(tmp_path_factory):
     """The real embedder and real Chroma over everything in corpus/, built once."""
-    from assistant.chain import Pipeline
-    from assistant.indexer import index_articles
-    from assistant.ingest import parse_path
+    from assistant.ingest.indexer import index_articles
+    from assistant.ingest.parse import parse_path
+    from assistant.pipeline import Pipeline
 
     home = Path(os.environ.get("ASSISTANT_TEST_INDEX") or tmp_path_factory.mktemp("real-home"))
     settings = Settings(home=home)

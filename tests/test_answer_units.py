@@ -1,10 +1,10 @@
 """Pure parts of answering: question analysis, phrases, markers, follow-up rewrite."""
 
-from assistant.answer import Citation, Draft
-from assistant.citations import markers_in, normalise
-from assistant.followup import condense
-from assistant.phrases import answer_phrase
-from assistant.question import analyse
+from assistant.answer.citations import markers_in, normalise
+from assistant.answer.extractive.phrases import answer_phrase
+from assistant.answer.extractive.question import analyse
+from assistant.answer.types import Citation, Draft
+from assistant.retrieval.condense import condense
 
 
 def _cite(n):
@@ -23,9 +23,11 @@ def test_question_types():
 
 
 def test_answer_phrases():
-    s = ("Iranian state media IRNA noted that “upon his arrival at Heydar Aliyev International Airport, Pezeshkian "
-         "was greeted by Azerbaijan’s First Deputy Prime Minister Yagub Eyyubov and Deputy Minister of Foreign "
-         "Affairs Samir Sharifov.”")  # fmt: skip
+    s = (
+        "Iranian state media IRNA noted that “upon his arrival at Heydar Aliyev International Airport, Pezeshkian "
+        "was greeted by Azerbaijan’s First Deputy Prime Minister Yagub Eyyubov and Deputy Minister of Foreign "
+        "Affairs Samir Sharifov.”"
+    )
     who = answer_phrase(analyse("Who greeted Pezeshkian at the airport?"), s)
     assert "Yagub Eyyubov" in who and "Samir Sharifov" in who and "Airport" not in who
     w = "Pezeshkian was officially welcomed by President Ilham Aliyev, at Zagulba Presidential Palace, media said."
@@ -51,12 +53,14 @@ def test_followup_rewrite_carries_entities():
 
 
 def test_claim_check_drops_unsupported_and_uncited_statements():
-    from assistant.citations import check_claims
+    from assistant.answer.citations import check_claims
 
     quote = "Secretary Blinken met Foreign Minister Wong in Tokyo on the sidelines of the Quad summit."
     cite = Citation(1, "d1", "c1", "T", "2022-05-24", "S", None, quote, 0, len(quote))
-    d = Draft(text="Blinken met Wong in Tokyo [1]. They signed a $5 billion deal in Paris [1]. Uncited claim here.",
-              citations=[cite, _cite(2)])  # fmt: skip
+    d = Draft(
+        text="Blinken met Wong in Tokyo [1]. They signed a $5 billion deal in Paris [1]. Uncited claim here.",
+        citations=[cite, _cite(2)],
+    )
     out = check_claims(d, threshold=0.75)
     assert out.text == "Blinken met Wong in Tokyo. [1]"
     assert [c.marker for c in out.citations] == [1] and out.citations[0].verified and out.citations[0].support == 1.0

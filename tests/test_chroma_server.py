@@ -8,8 +8,8 @@ import pytest
 from conftest import free_port, wait_http
 from test_store import ARTS, _both_indexes
 
-from assistant.chain import Pipeline
-from assistant.indexer import index_articles
+from assistant.ingest.indexer import index_articles
+from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 
 CHROMA = str(Path(sys.executable).parent / "chroma")
@@ -19,8 +19,12 @@ CHROMA = str(Path(sys.executable).parent / "chroma")
 def chroma_url(tmp_path_factory):
     port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen([CHROMA, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [CHROMA, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     wait_http(url + "/api/v2/heartbeat", proc, timeout=60)
     yield url
@@ -30,7 +34,8 @@ def chroma_url(tmp_path_factory):
 
 def test_store_against_chroma_server(chroma_url, tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_CHROMA_URL", chroma_url)
-    settings = Settings(home=tmp_path / "h", embed_model="hash", collection="server_test")
+    settings = Settings.from_env().with_(home=tmp_path / "h", embed_model="hash", collection="server_test")
+    assert settings.chroma_url == chroma_url
     pipe = Pipeline(settings)
     assert pipe.store.vectors.location == chroma_url
     r = index_articles(pipe.store, pipe.embedder, ARTS, settings)
@@ -49,8 +54,8 @@ def test_store_against_chroma_server(chroma_url, tmp_path, monkeypatch):
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path, monkeypatch):
-    from assistant.store import Store, StoreError
+    from assistant.store.facade import Store, StoreError
 
     monkeypatch.setenv("ASSISTANT_CHROMA_URL", "http://127.0.0.1:9")
     with pytest.raises(StoreError, match="cannot reach the Chroma server"):
-        Store(Settings(home=tmp_path / "h", embed_model="hash"))
+        Store(Settings.from_env().with_(home=tmp_path / "h", embed_model="hash"))

@@ -24,8 +24,13 @@ def test_twenty_sessions_while_ingesting(tmp_path):
 
     records = corpus_records(400)
     env = {**os.environ, "ASSISTANT_HOME": str(tmp_path / "home"), "GRADIO_ANALYTICS_ENABLED": "False"}
-    subprocess.run([ASSISTANT, "--embed-model", "hash", "ingest", str(write_jsonl(tmp_path / "a.jsonl", records[:200]))],
-                   env=env, check=True, capture_output=True, timeout=600)  # fmt: skip
+    subprocess.run(
+        [ASSISTANT, "--embed-model", "hash", "ingest", str(write_jsonl(tmp_path / "a.jsonl", records[:200]))],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     more = write_jsonl(tmp_path / "b.jsonl", records[200:])
     port = free_port()
     cmd = [ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port), "--ingest-dir", str(tmp_path)]
@@ -47,7 +52,10 @@ def test_twenty_sessions_while_ingesting(tmp_path):
             history, out = [], []
             for q in (f"What did Biden discuss with {person}?", "When did they last meet?", "Where was that?"):
                 t = time.perf_counter()
-                ans = client.predict(q, history, "", "", "", 6, api_name="/ask")
+                try:
+                    ans = client.predict(q, history, "", "", "", 6, api_name="/ask")
+                except Exception as exc:  # noqa: BLE001 - counted and reported below, never hidden
+                    ans = {"error": f"{type(exc).__name__}: {exc}", "answer": ""}
                 out.append((time.perf_counter() - t, ans))
                 history.append({"question": q, "answer": ans["answer"]})
             return out
@@ -59,6 +67,8 @@ def test_twenty_sessions_while_ingesting(tmp_path):
         t_ingest.join(timeout=600)
         assert proc.poll() is None, "server died"
         latencies = sorted(lat for r in results for lat, _ in r)
+        errors = [ans["error"] for r in results for _, ans in r if "error" in ans]
+        assert errors == [], errors[:5]
         for i, r in enumerate(results):
             person = PEOPLE[i % len(PEOPLE)]
             assert len(r) == TURNS
@@ -73,8 +83,14 @@ def test_twenty_sessions_while_ingesting(tmp_path):
                     assert not any(p in standalone for p in PEOPLE if p != person)
         assert "200 added" in str(ingest_result["out"]) and "0 errors" in str(ingest_result["out"])
         p95 = latencies[int(0.95 * len(latencies)) - 1]
-        figures = {"sessions": SESSIONS, "requests": len(latencies), "errors": 0, "wall_s": round(wall, 1),
-                   "p50_ms": round(1000 * statistics.median(latencies)), "p95_ms": round(1000 * p95)}  # fmt: skip
+        figures = {
+            "sessions": SESSIONS,
+            "requests": len(latencies),
+            "errors": len(errors),
+            "wall_s": round(wall, 1),
+            "p50_ms": round(1000 * statistics.median(latencies)),
+            "p95_ms": round(1000 * p95),
+        }
         (ROOT / "test-artifacts").mkdir(exist_ok=True)
         (ROOT / "test-artifacts" / "load.json").write_text(json.dumps(figures, indent=2))
         print(figures)

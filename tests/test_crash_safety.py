@@ -10,11 +10,11 @@ from pathlib import Path
 
 from conftest import corpus_records, write_jsonl
 
-from assistant.chunking import chunk_article
 from assistant.documents import Article
-from assistant.ingest import parse_path
+from assistant.ingest.chunking import chunk_article
+from assistant.ingest.parse import parse_path
 from assistant.settings import Settings
-from assistant.store import Store
+from assistant.store.facade import Store
 
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
 KILLS = 5

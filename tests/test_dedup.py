@@ -2,21 +2,38 @@
 
 from conftest import corpus_records
 
-from assistant.chain import Pipeline
 from assistant.documents import Article
-from assistant.indexer import index_articles
+from assistant.ingest.indexer import index_articles
+from assistant.pipeline import Pipeline
 
 
 def test_same_story_two_outlets_is_one_article_with_two_sources(hash_settings):
     rec = corpus_records(3)[2]
     body = rec["text"]
-    a = Article(id="wire-a", title=rec["title"], date=rec["date"], source="Outlet A", url="https://a.example/story",
-                text=f"OUTLET A — Breaking news desk\n{body}\nCopyright Outlet A. Subscribe for more.")  # fmt: skip
+    a = Article(
+        id="wire-a",
+        title=rec["title"],
+        date=rec["date"],
+        source="Outlet A",
+        url="https://a.example/story",
+        text=f"OUTLET A — Breaking news desk\n{body}\nCopyright Outlet A. Subscribe for more.",
+    )
     b_text = f"By staff of Outlet B\n{body}\nFollow Outlet B on social media."
-    b = Article(id="wire-b", title=rec["title"] + " | Outlet B", date=rec["date"], source="Outlet B",
-                url="https://b.example/world/123", text=b_text)  # fmt: skip
-    other = Article(id="other", title="Unrelated", date="2024-01-01", source="Outlet C",
-                    text="The trade ministers met in Geneva to discuss tariffs on steel and aluminium imports.")  # fmt: skip
+    b = Article(
+        id="wire-b",
+        title=rec["title"] + " | Outlet B",
+        date=rec["date"],
+        source="Outlet B",
+        url="https://b.example/world/123",
+        text=b_text,
+    )
+    other = Article(
+        id="other",
+        title="Unrelated",
+        date="2024-01-01",
+        source="Outlet C",
+        text="The trade ministers met in Geneva to discuss tariffs on steel and aluminium imports.",
+    )
     pipe = Pipeline(hash_settings)
     result = index_articles(pipe.store, pipe.embedder, [a, b, other], pipe.settings)
     assert (result.added, result.merged) == (2, 1)

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from conftest import corpus_records
 
 from assistant.cli import main
+from assistant.settings import Settings
+from assistant.store import Store
 
 
 class Site:
@@ -49,6 +51,7 @@ def site():
     records = corpus_records(6)
     s = Site(records[:5])
     s.spare = records[5]
+    s.records = records[:5]
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):  # keep test output clean
@@ -133,11 +136,30 @@ def test_feed_ingest_then_sync_replaces_one_and_adds_one(site):
 def test_page_ingest_extracts_main_text(site):
     res, out = cli("ingest", "--url", f"{site.base}/a/1.html")
     assert res.exit_code == 0 and out["added"] == 1
+    record = site.records[1]
+    with Store(Settings.from_env().with_(embed_model="hash")) as store:
+        (doc,) = store.find_documents("")
+        text = store.document(doc["doc_id"])["text"]
+    assert doc["title"] == record["title"] and doc["date"] == record["date"]
+    first = next(p for p in record["text"].split("\n") if p.strip())
+    assert " ".join(first.split()) in " ".join(text.split())  # the article's paragraphs...
+    assert "Subscribe" not in text and "All rights reserved" not in text  # ...without navigation and footer
 
 
 def test_failures_are_clear_and_the_rest_still_ingests(site):
-    res, out = cli("ingest", "--timeout", "1", "--feed", f"{site.base}/broken.xml", "--feed", f"{site.base}/malformed.xml",
-                   "--feed", f"{site.base}/slowfeed.xml", "--url", f"{site.base}/missing.html")  # fmt: skip
+    res, out = cli(
+        "ingest",
+        "--timeout",
+        "1",
+        "--feed",
+        f"{site.base}/broken.xml",
+        "--feed",
+        f"{site.base}/malformed.xml",
+        "--feed",
+        f"{site.base}/slowfeed.xml",
+        "--url",
+        f"{site.base}/missing.html",
+    )
     assert res.exit_code == 1
     errors = "\n".join(out["error_list"])
     assert "broken.xml: HTTP 500" in errors

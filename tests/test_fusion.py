@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.fusion import reciprocal_rank_fusion
+from assistant.retrieval.fusion import reciprocal_rank_fusion
 
 
 def test_rrf_prefers_items_ranked_well_by_both():

@@ -1,20 +1,40 @@
 """Property-based tests: hostile and broken input never crashes the parsers; each item is an Article or a clear error."""
 
+import datetime as dt
 import json
 import string
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import chunk_article
 from assistant.documents import Article
-from assistant.ingest import IngestError, parse_path
-from assistant.keyword_index import fts_query
-from assistant.sentences import split_sentences
+from assistant.ingest.chunking import chunk_article
+from assistant.ingest.parse import IngestError, parse_path
+from assistant.ingest.sentences import split_sentences
+from assistant.store.fts import fts_query
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-WEIRD = st.sampled_from(["\u200b", "\u200f", "\u202e", "\ufeff", "\x00", "\x1b", "\u0645\u0631\u062d\u0628\u0627", "Зеленский",
-                         "習近平", "\ud7ff", "🇺🇦", "\r\n", "\t", '"', "\\", "{", "]"])  # fmt: skip
+WEIRD = st.sampled_from(
+    [
+        "\u200b",
+        "\u200f",
+        "\u202e",
+        "\ufeff",
+        "\x00",
+        "\x1b",
+        "\u0645\u0631\u062d\u0628\u0627",
+        "Зеленский",
+        "習近平",
+        "\ud7ff",
+        "🇺🇦",
+        "\r\n",
+        "\t",
+        '"',
+        "\\",
+        "{",
+        "]",
+    ]
+)
 TEXTS = st.lists(st.one_of(st.text(min_size=0, max_size=40), WEIRD), max_size=30).map("".join)
 VALUES = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), TEXTS),
@@ -77,13 +97,35 @@ def test_deeply_nested_and_huge_lines(tmp_path):
     assert [i.text for i in items if isinstance(i, Article)] == ["fine."]
 
 
+UNKNOWN_DATES = {"", "unknown", "none", "null", "n/a", "undated"}
+
+
+def _iso_day(raw: str) -> str | None:
+    """The oracle: a calendar day written yyyy-mm-dd at the start, else None."""
+    try:
+        return dt.date.fromisoformat(raw.strip()[:10]).isoformat()
+    except ValueError:
+        return None
+
+
 @FUZZ
 @given(date=st.one_of(TEXTS, st.dates().map(str), st.integers().map(str)))
+@example(date="2023-13-01")
+@example(date="2024-02-30")
+@example(date="31/12/2023")
+@example(date="yesterday")
+@example(date="2024-01-02T10:00:00Z")
+@example(date=" unknown ")
 def test_invalid_dates_give_a_field_error(tmp_path_factory, date):
     p = tmp_path_factory.mktemp("fz") / "d.jsonl"
     p.write_text(json.dumps({"text": "Some text here.", "date": date}) + "\n", encoding="utf-8")
     (item,) = list(parse_path(p))
-    assert isinstance(item, Article) or "date" in item.message
+    if date.strip().lower() in UNKNOWN_DATES:
+        assert isinstance(item, Article) and item.date is None
+    elif _iso_day(date) is not None:
+        assert isinstance(item, Article) and item.date == _iso_day(date)
+    else:  # a bad date is rejected with a message naming the field, never indexed
+        assert isinstance(item, IngestError) and "field 'date'" in item.message, item
 
 
 @FUZZ

@@ -5,10 +5,16 @@ import json
 from conftest import write_jsonl
 
 from assistant.documents import Article
-from assistant.ingest import IngestError, parse_path
+from assistant.ingest.parse import IngestError, parse_path
 
-GOOD = {"id": "d1", "title": "Readout", "date": "2023-03-07", "source": "The White House", "url": "http://x/1",
-        "text": "The President met the Prime Minister. They discussed trade."}  # fmt: skip
+GOOD = {
+    "id": "d1",
+    "title": "Readout",
+    "date": "2023-03-07",
+    "source": "The White House",
+    "url": "http://x/1",
+    "text": "The President met the Prime Minister. They discussed trade.",
+}
 
 
 def _split(items):
@@ -109,7 +115,7 @@ def test_missing_path():
 
 def test_folder_walk_skips_readme_but_a_named_readme_indexes(tmp_path):
     from assistant.documents import Article
-    from assistant.ingest import parse_path
+    from assistant.ingest.parse import parse_path
 
     (tmp_path / "README.md").write_text("# About this folder\nThese are our articles.")
     (tmp_path / "story.md").write_text("---\ntitle: Talks\n---\nThe ministers met in Oslo.")

@@ -10,11 +10,16 @@ from pathlib import Path
 import pytest
 from conftest import free_port, wait_http, write_jsonl
 
-from assistant.ui import AssistantUI
+from assistant.ui.app import AssistantUI
 
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
-ARTICLE = {"id": "inside-1", "title": "Talks in Oslo", "date": "2024-03-01", "source": "Test wire",
-           "text": "The foreign ministers met in Oslo on Friday. They agreed to resume talks on fisheries."}  # fmt: skip
+ARTICLE = {
+    "id": "inside-1",
+    "title": "Talks in Oslo",
+    "date": "2024-03-01",
+    "source": "Test wire",
+    "text": "The foreign ministers met in Oslo on Friday. They agreed to resume talks on fisheries.",
+}
 
 
 @pytest.fixture
@@ -56,8 +61,12 @@ def test_real_server_refuses_paths_outside_and_indexes_inside(layout, tmp_path):
     allowed, secret = layout
     env = {**os.environ, "ASSISTANT_HOME": str(tmp_path / "home"), "GRADIO_ANALYTICS_ENABLED": "False"}
     port = free_port()
-    proc = subprocess.Popen([ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port), "--ingest-dir", str(allowed)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port), "--ingest-dir", str(allowed)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_http(url, proc)

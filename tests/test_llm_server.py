@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, free_port, wait_http
 
-from assistant.chain import Pipeline
-from assistant.indexer import index_articles
-from assistant.ingest import parse_path
+from assistant.answer.citations import markers_in
+from assistant.ingest.indexer import index_articles
+from assistant.ingest.parse import parse_path
+from assistant.pipeline import REFUSAL, Pipeline
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -35,9 +36,26 @@ def llama_server(tmp_path_factory):
     port = free_port()
     log_path = tmp_path_factory.mktemp("llama") / "server.log"
     log = log_path.open("w")  # a file, not a pipe: an unread pipe fills up and stalls the server
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", gguf, "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
-                            stdout=log, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            gguf,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--n_threads",
+            "2",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}/v1"
     try:
         wait_http(url + "/models", proc)
@@ -59,7 +77,10 @@ def _pipeline(tmp_path, llm: str, timeout: float = 120) -> Pipeline:
 def _assert_trustworthy(pipe: Pipeline, ans) -> None:
     for c in ans.citations:  # whatever the small model wrote, only checked, verbatim quotes reach the user
         assert c.verified and pipe.store.keyword.document(c.doc_id)["text"][c.start : c.end] == c.quote
-    assert ans.refused or ans.citations
+    if ans.refused:
+        assert not ans.citations and ans.answer.startswith(REFUSAL)
+    else:  # an answer: every marker points to a citation and every citation is used
+        assert ans.citations and set(markers_in(ans.answer)) == {c.marker for c in ans.citations}
 
 
 def test_server_backend_streams_and_is_checked(llama_server, tmp_path):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.retrieval import Filters
+from assistant.retrieval.retriever import Filters
 
 pytestmark = pytest.mark.slow
 

@@ -43,3 +43,5 @@ def test_wheel_ships_the_prompts(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     prompts = {p.name for p in (ROOT / "prompts").glob("*.md")}
     assert prompts and {f"assistant/prompts/{n}" for n in prompts} <= names
+    packages = {str(d.relative_to(ROOT)) for d in (ROOT / "assistant").rglob("__init__.py")}
+    assert packages and packages <= names  # every subpackage ships

@@ -1,7 +1,15 @@
 """Pure rendering of answers and sources: markers, highlight, escaping."""
 
-from assistant.answer import Answer, Citation
-from assistant.ui_render import Turn, highlight, paragraph_around, render_answer, render_conversation, render_sources, safe_url
+from assistant.answer.types import Answer, Citation
+from assistant.ui.render import (
+    ChatEntry,
+    highlight,
+    paragraph_around,
+    render_answer,
+    render_conversation,
+    render_sources,
+    safe_url,
+)
 
 TEXT = "First paragraph.\nIRNA noted that <b>he</b> was greeted by Eyyubov. More text.\nLast."
 
@@ -29,9 +37,15 @@ def test_highlight_marks_the_exact_span_inside_its_paragraph():
 
 def test_article_and_user_text_are_escaped_everywhere():
     payload = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
-    ans = Answer(question=payload, answer=f"{payload} [1]", refused=False, citations=[_cite(url="javascript:alert(1)")],
-                 retrieved=[], timings_ms={})  # fmt: skip
-    turn = Turn(question=payload, answer=ans, paragraphs={1: paragraph_around(TEXT, ans.citations[0].start, 0)})
+    ans = Answer(
+        question=payload,
+        answer=f"{payload} [1]",
+        refused=False,
+        citations=[_cite(url="javascript:alert(1)")],
+        retrieved=[],
+        timings_ms={},
+    )
+    turn = ChatEntry(question=payload, answer=ans, paragraphs={1: paragraph_around(TEXT, ans.citations[0].start, 0)})
     html = render_conversation([turn]) + render_sources([turn])
     assert "<script" not in html and "<img" not in html and "onerror=" not in html.replace("onerror=&quot;", "")
     assert "&lt;script&gt;" in html
@@ -44,7 +58,14 @@ def test_safe_url():
 
 
 def test_refusal_lists_closest_articles():
-    ans = Answer(question="q", answer="The indexed articles do not say.", refused=True, citations=[], retrieved=[],
-                 timings_ms={}, closest=[{"doc_id": "d", "title": "Near <i>miss</i>", "date": None}])  # fmt: skip
-    html = render_sources([Turn("q", ans, {})])
+    ans = Answer(
+        question="q",
+        answer="The indexed articles do not say.",
+        refused=True,
+        citations=[],
+        retrieved=[],
+        timings_ms={},
+        closest=[{"doc_id": "d", "title": "Near <i>miss</i>", "date": None}],
+    )
+    html = render_sources([ChatEntry("q", ans, {})])
     assert "Closest articles" in html and "Near &lt;i&gt;miss&lt;/i&gt;" in html

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from ..support import support_score
+from assistant.answer.support import support_score
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 
-from ..chain import REFUSAL, Pipeline
-from ..support import SUPPORT_THRESHOLD
+from assistant.pipeline import REFUSAL, Pipeline
+from assistant.answer.support import SUPPORT_THRESHOLD
 from . import metrics as M
 from .failures import classify
 from .judge import EvidenceSpan, cites_gold_doc, cites_gold_evidence, evidence_spans, spans_in_passages
@@ -117,7 +117,7 @@ def score_question(pipe: Pipeline, q: dict, cfg: EvalConfig, threshold: float | 
         ndcg10=M.ndcg_at_k(ranked, gold), top_docs=ranked[:10], cited_docs=[c.doc_id for c in ans.citations],
         quotes=len(ans.citations), items_total=len(M.alias_groups(q)), gold=M.alias_groups(q), gold_docs=gold,
     )  # fmt: skip
-    texts = {d: (pipe.store.keyword.document(d) or {}).get("text", "") for d in {*gold, *row.cited_docs}}
+    texts = {d: (pipe.store.document(d) or {}).get("text", "") for d in {*gold, *row.cited_docs}}
     for c in ans.citations:
         row.quotes_valid += texts.get(c.doc_id, "")[c.start : c.end] == c.quote
     spans: list[EvidenceSpan] = evidence_spans(q.get("evidence", []), gold, texts)

@@ -1,0 +1,1 @@
+"""Answering: answer types, the Answerer protocol, citations and their support check, prompts."""

@@ -1,0 +1,100 @@
+"""Citation markers: parse, drop the invalid, renumber in order, check quotes are verbatim."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.answer.types import Citation, Draft
+
+MARKER_RE = re.compile(r"\s?\[(\d{1,3})\]")
+
+
+def markers_in(text: str) -> list[int]:
+    """Marker numbers in order of appearance."""
+    return [int(m) for m in MARKER_RE.findall(text)]
+
+
+def normalise(draft: Draft) -> Draft:
+    """Remove markers that point to no citation, drop uncited citations, renumber 1..n by first use."""
+    by_marker = {c.marker: c for c in draft.citations}
+    order: list[int] = []
+    for m in markers_in(draft.text):
+        if m in by_marker and m not in order:
+            order.append(m)
+    new_number = {old: i for i, old in enumerate(order, 1)}
+
+    def sub(m: re.Match) -> str:
+        old = int(m.group(1))
+        return f" [{new_number[old]}]" if old in new_number else ""
+
+    text = MARKER_RE.sub(sub, draft.text).strip()
+    cites = [replace(by_marker[old], marker=new_number[old]) for old in order]
+    return replace(draft, text=text, citations=cites)
+
+
+def quote_is_verbatim(citation: Citation, article_text: str) -> bool:
+    """The quote equals the article's text at the cited offsets."""
+    return article_text[citation.start : citation.end] == citation.quote and bool(citation.quote)
+
+
+def claims(text: str) -> list[tuple[str, list[int]]]:
+    """The answer's claims: sentences of each paragraph, each with the markers it carries.
+
+    A marker that follows a sentence's end ('… Sharifov.” [1]') belongs to that sentence.
+    """
+    from assistant.ingest.sentences import split_sentences
+
+    out: list[tuple[str, list[int]]] = []
+    for para in (p.strip() for p in text.split("\n\n")):
+        if not para:
+            continue
+        spans = split_sentences(para)
+        for i, s in enumerate(spans):
+            end = spans[i + 1].start if i + 1 < len(spans) else len(para)
+            chunk = para[s.start : end]
+            lead = re.match(r"(?:\s*\[\d{1,3}\])+", chunk)
+            if lead and out:  # markers opening a span close the previous sentence
+                out[-1][1].extend(markers_in(lead.group(0)))
+                chunk = chunk[lead.end() :]
+            marks = markers_in(chunk)
+            claim = MARKER_RE.sub("", chunk).strip()
+            if claim:
+                out.append((claim, marks))
+            elif marks and out:  # a lone marker line continues the previous claim
+                out[-1][1].extend(marks)
+    return out
+
+
+def check_claims(draft: Draft, threshold: float, keep_unsupported: bool = False) -> Draft:
+    """Score every claim against its cited quotes; drop (or flag) unsupported and uncited claims."""
+    from assistant.answer.support import support_score
+
+    if draft.refused:
+        return draft
+    # The evidence of a citation is its sentence and the article's title, both shown to the user.
+    quotes = {c.marker: f"{c.quote} {c.title}" for c in draft.citations}
+    best: dict[int, float] = {}
+    kept: list[str] = []
+    dropped = 0
+    for claim, marks in claims(draft.text):
+        valid = [m for m in dict.fromkeys(marks) if m in quotes]
+        score = support_score(claim, " ".join(quotes[m] for m in valid)) if valid else 0.0
+        for m in valid:
+            best[m] = max(best.get(m, 0.0), support_score(claim, quotes[m]))
+        tail = "".join(f" [{m}]" for m in valid)
+        if score >= threshold:
+            kept.append(claim + tail)
+        elif keep_unsupported:
+            kept.append(f"{claim}{tail} [unsupported]")
+        else:
+            dropped += 1
+    for c in draft.citations:
+        c.support = round(best.get(c.marker, 0.0), 3)
+        c.verified = c.verified and c.support >= threshold
+    notes = list(draft.notes)
+    if dropped:
+        notes.append(f"{dropped} statement(s) without support in the cited sources were removed")
+    if not kept:
+        return replace(draft, text="", citations=[], refused=True, notes=notes)
+    return normalise(replace(draft, text="\n\n".join(kept), notes=notes))

