@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 
 def content_hash(*parts: str) -> str:
@@ -84,3 +85,30 @@ class Passage:
     score: float = 0.0
     dense_sim: float | None = None
     ranks: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity (spaCy/OntoNotes label) with offsets relative to the sentence it was found in."""
+
+    label: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SentenceInfo:
+    """What ingest stores per sentence for the reader: content lemmas, entities and a unit vector."""
+
+    doc_id: str
+    start: int  # offsets in the article's text
+    end: int
+    lemmas: tuple[str, ...]
+    entities: tuple[Entity, ...]
+    vector: Any  # numpy float32 array, unit length
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """(doc_id, start)."""
+        return (self.doc_id, self.start)

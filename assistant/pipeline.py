@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.citations import check_claims, normalise, quote_is_verbatim
-from assistant.answer.extractive.answerer import ExtractiveAnswerer, idf_from_counts
+from assistant.answer.extractive.annotations import ComputedInfos, StoredInfos
+from assistant.answer.extractive.answerer import ExtractiveAnswerer
+from assistant.answer.extractive.text_terms import idf_from_counts
 from assistant.answer.fallback import FallbackAnswerer
 from assistant.answer.support import SUPPORT_THRESHOLD
 from assistant.answer.types import Answer, Answerer, Draft, TokenFn, Turn
@@ -59,7 +61,8 @@ class Pipeline:
         self.embedder = embedder or make_embedder(settings.embed_model)
         self.store = store or Store(settings)
         self.retriever = Retriever(self.store, self.embedder, settings.candidates, settings.rrf_k)
-        self.extractive = ExtractiveAnswerer(self.embedder, self.idf)
+        infos = StoredInfos(self.store, fallback=ComputedInfos(self.embedder))
+        self.extractive = ExtractiveAnswerer(self.embedder, self.idf, infos)
         if answerer is not None and not isinstance(answerer, ExtractiveAnswerer | FallbackAnswerer):
             answerer = FallbackAnswerer(answerer, self.extractive)  # an LLM that fails gives the extractive answer
         self.answerer: Answerer = answerer or self._configured_answerer()
@@ -77,9 +80,9 @@ class Pipeline:
         generative = GenerativeAnswerer(model, spec.label, self.settings.llm_context, self.settings.llm_max_tokens)
         return FallbackAnswerer(generative, self.extractive)
 
-    def idf(self, terms: list[str]) -> dict[str, float]:
-        """IDF of stemmed terms over the indexed chunks."""
-        n, dfs = self.store.doc_freqs(terms)
+    def idf(self, lemmas: list[str]) -> dict[str, float]:
+        """IDF of the question's lemmas over the indexed chunks (FTS5 stems them as it stems the chunks)."""
+        n, dfs = self.store.doc_freqs(lemmas)
         return idf_from_counts(n, dfs)
 
     @property

@@ -11,12 +11,6 @@ import click
 from assistant.cli.app import _pipeline, _settings, main
 
 
-def _threshold() -> float:
-    from assistant.answer.extractive.answerer import ExtractiveParams
-
-    return ExtractiveParams().threshold
-
-
 def _repo_file(relative: str) -> Path | None:
     """A file of the repository checkout (beside the package, or under the working directory), if present."""
     for base in (Path(__file__).resolve().parents[2], Path.cwd()):
@@ -96,6 +90,7 @@ def eval_cmd(ctx, split: str, qset: Path | None, configs, out: Path, corpora, li
                 raise click.ClickException(f"cannot index {path}: {result.errors[0]}")
         with tqdm(total=len(questions) * len(cfgs), desc="evaluating", unit=" q", file=sys.stderr, disable=None) as bar:
             report = run_eval(pipe, questions, cfgs, progress=bar.update)
+        threshold, ranker = pipe.extractive.threshold, pipe.extractive.model.meta.get("trained_on", "?")
     finally:
         pipe.close()
     report["meta"] = {
@@ -104,7 +99,8 @@ def eval_cmd(ctx, split: str, qset: Path | None, configs, out: Path, corpora, li
         "chunk_tokens": settings.chunk_tokens,
         "k": settings.k,
         "answerer": settings.llm,
-        "refusal_threshold": _threshold(),
+        "refusal_threshold": threshold,
+        "ranker": ranker,
     }
     paths = write_report(report, out)
     for name, cfg in report["configs"].items():

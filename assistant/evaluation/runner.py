@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
-from assistant.pipeline import REFUSAL, Pipeline
 from assistant.answer.support import SUPPORT_THRESHOLD
+from assistant.pipeline import REFUSAL, Pipeline
+
 from . import metrics as M
 from .failures import classify
 from .judge import EvidenceSpan, cites_gold_doc, cites_gold_evidence, evidence_spans, spans_in_passages
@@ -89,12 +90,12 @@ def never_refuse(pipe: Pipeline, cfg: EvalConfig) -> Iterator[float | None]:
     if cfg.generative or pipe.answerer is not answerer:
         yield None
         return
-    params = answerer.params
-    answerer.params = replace(params, threshold=0.0)
+    threshold = answerer.threshold
+    answerer.threshold = 0.0
     try:
-        yield params.threshold
+        yield threshold
     finally:
-        answerer.params = params
+        answerer.threshold = None  # back to the model's operating point
 
 
 def score_question(pipe: Pipeline, q: dict, cfg: EvalConfig, threshold: float | None) -> QuestionScore:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from assistant.documents import Article, Chunk
+from assistant.documents import Article, Chunk, SentenceInfo
 from assistant.ingest.chunking import chunk_article
 from assistant.ingest.dedup import THRESHOLD as DUP_THRESHOLD
 from assistant.ingest.parse import IngestError
+from assistant.nlp import compute_infos
 from assistant.retrieval.embeddings import Embedder
 from assistant.settings import Settings
 from assistant.store.facade import Store
@@ -84,6 +85,16 @@ def index_articles(
     return result
 
 
+def sentence_infos(items: list[tuple[Article, list[Chunk]]], embedder: Embedder) -> list[SentenceInfo]:
+    """The reader's per-sentence annotations (lemmas, entities, vectors) for every distinct sentence of the chunks."""
+    keys, texts = [], []
+    for article, chunks in items:
+        spans = sorted({(s.start, s.end) for c in chunks for s in c.sentences})
+        keys += [(article.id, start) for start, _ in spans]
+        texts += [article.text[start:end] for start, end in spans]
+    return compute_infos(keys, texts, embedder)
+
+
 def _flush(
     store: Store,
     embedder: Embedder,
@@ -98,7 +109,7 @@ def _flush(
     for article, chunks, _, _ in batch:
         writes.append((article, chunks, vectors[pos : pos + len(chunks)]))
         pos += len(chunks)
-    store.write_many(writes)
+    store.write_many(writes, sentences=sentence_infos([(a, chunks) for a, chunks, _, _ in batch], embedder))
     store.dups.add_many([(article.id, sig) for article, _, _, sig in batch])
     for _, chunks, is_update, _ in batch:
         result.chunks += len(chunks)

@@ -1,4 +1,5 @@
-"""Rule-based rewrite of a follow-up question into a standalone one."""
+"""Rewrite a follow-up into a standalone question: pronouns resolved from the previous turn's question and answer
+entities (spaCy), or, failing that, the previous question's names and dates carried along."""
 
 from __future__ import annotations
 
@@ -7,31 +8,60 @@ from collections.abc import Mapping, Sequence
 
 from assistant.answer.extractive.question import analyse
 from assistant.answer.types import Turn
+from assistant.documents import Entity
 
 _PRONOUNS = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|it|its|there|that|this|those|these|the two|both)\b", re.I)
 _ELLIPSIS = re.compile(r"^\s*(and|what about|how about|also|then)\b", re.I)
+_MARKER = re.compile(r"\s*\[\d+\]")
+PEOPLE = {"PERSON"}
+PLACES = {"GPE", "LOC", "FAC"}
+GROUPS = {"PERSON", "NORP", "GPE", "ORG"}
+CARRIED = {"PERSON", "GPE", "LOC", "FAC", "ORG", "NORP", "EVENT", "LAW", "DATE"}
 
 
 def needs_context(question: str) -> bool:
     """Pronouns, a leading 'and/what about', or too few words of its own."""
-    info = analyse(question)
-    return bool(_PRONOUNS.search(question) or _ELLIPSIS.match(question) or len(info.terms) < 2)
+    return bool(_PRONOUNS.search(question) or _ELLIPSIS.match(question) or len(analyse(question).lemmas) < 2)
+
+
+def _entities(text: str) -> list[Entity]:
+    return list(analyse(text).entities) if text.strip() else []
+
+
+def _first_paragraph(answer: str) -> str:
+    return _MARKER.sub("", answer.strip().split("\n\n", 1)[0])
+
+
+def _pick(ents: list[Entity], labels: set[str]) -> list[str]:
+    return list(dict.fromkeys(e.text for e in ents if e.label in labels))
 
 
 def condense(question: str, history: Sequence[Turn | Mapping]) -> str:
-    """Carry the names and years of earlier turns into a follow-up that needs them."""
+    """The follow-up with he/she/him/her -> the previous turn's person, there -> its place, they/them -> its people,
+    groups or countries; other references get the previous question's names and dates appended."""
     if not history or not needs_context(question):
         return question
-    own = {n.lower() for n in analyse(question).names}
-    carried: list[str] = []
-    for turn in reversed(history[-3:]):
-        info = analyse(Turn.of(turn).question)
-        for item in (*info.names, *info.years):
-            if item.lower() not in own and item not in carried:
-                carried.append(item)
-        if carried:
-            break
-    if not carried:
-        return question
-    base = _ELLIPSIS.sub("", question).strip()
-    return f"{base} ({', '.join(carried)})"
+    last = Turn.of(history[-1])
+    prev = analyse(last.question)
+    asked = list(prev.entities)
+    answered = _entities(_first_paragraph(last.answer))
+    own = {e.text.lower() for e in _entities(question)}
+    out = _ELLIPSIS.sub("", question).strip()
+    # Names the recogniser missed (it does not know every foreign surname) count as people.
+    unlabelled = [n for n in prev.proper_nouns if not any(n in e.text or e.text in n for e in asked)]
+    people = _pick(asked, PEOPLE) + unlabelled  # "he" is the person asked about, else the one answered
+    places = _pick(answered, PLACES) or _pick(asked, PLACES)
+    swaps = {
+        r"\b(he|she|him)\b": people[:1] or _pick(answered, PEOPLE)[:1],
+        r"\bthere\b": [f"in {places[0]}"] if places else [],
+        r"\b(they|them)\b": (people or _pick(asked, GROUPS))[:3],
+    }
+    for pattern, names in swaps.items():
+        if names and re.search(pattern, out, re.I):
+            out = re.sub(pattern, " and ".join(names), out, count=1, flags=re.I)
+            own.update(n.lower().removeprefix("in ") for n in names)
+    names = _pick(asked, CARRIED) + unlabelled
+    carried = [t for t in dict.fromkeys(names) if t.lower() not in own and t.lower() not in out.lower()]
+    if carried:
+        out = f"{out} ({', '.join(carried)})"
+    return out

@@ -11,12 +11,13 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.documents import Article, Chunk, Passage
+from assistant.documents import Article, Chunk, Passage, SentenceInfo
 from assistant.ingest.dedup import NearDuplicates
 from assistant.settings import Settings
 from assistant.store.base import KeywordIndex, StoreError, VectorIndex
 from assistant.store.feed_state import FeedState
 from assistant.store.fts import OK, SqliteKeywordIndex
+from assistant.store.sentences import SentenceTable
 
 __all__ = ["CheckReport", "Store", "StoreError"]
 
@@ -96,6 +97,7 @@ class Store:
             self.keyword = SqliteKeywordIndex(settings.sqlite_path)
             self.dups = NearDuplicates(self.keyword.db, self.keyword.lock)
             self.feeds = FeedState(self.keyword.db, self.keyword.lock)
+            self.sentences = SentenceTable(self.keyword.db, self.keyword.lock)
             if vectors is None:
                 from assistant.store.chroma import ChromaIndex
 
@@ -133,16 +135,26 @@ class Store:
         """Vectors first, then the SQLite rows that mark the article complete."""
         self.write_many([(article, chunks, vectors)])
 
-    def write_many(self, items: list[tuple[Article, list[Chunk], list[list[float]]]]) -> None:
-        """`write` for a batch: one Chroma upsert and one SQLite transaction (per-article calls cost 10x)."""
+    def write_many(
+        self, items: list[tuple[Article, list[Chunk], list[list[float]]]], sentences: list[SentenceInfo] | None = None
+    ) -> None:
+        """`write` for a batch: one Chroma upsert, the sentence annotations, then one SQLite transaction that marks
+        the articles complete (per-article calls cost 10x). Until that last step the articles stay pending."""
         with_chunks = [item for item in items if item[1]]
         if with_chunks:
             self.vectors.upsert_many(with_chunks)
+        if sentences is not None:
+            self.sentences.replace([a.id for a, _, _ in items], sentences)
         self.keyword.commit_articles([(a, chunks) for a, chunks, _ in items])
+
+    def sentence_infos(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], SentenceInfo]:
+        """Stored reader annotations of these sentences (absent when the index predates them)."""
+        return self.sentences.get(keys)
 
     def delete(self, doc_id: str) -> None:
         """Remove a document from both indexes."""
         self.vectors.delete_documents([doc_id])
+        self.sentences.delete(doc_id)
         self.keyword.delete_document(doc_id)
         self.dups.forget(doc_id)
 

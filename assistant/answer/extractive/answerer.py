@@ -1,238 +1,180 @@
-"""The default, offline answerer: pick the sentences that answer, lead with the answer phrase."""
+"""The default, offline answerer: rank the retrieved sentences with the learned ranker, refuse below the calibrated
+threshold, and answer with the short phrase of the expected entity type, a list, or an overview."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
+import numpy as np
+
+from assistant.answer.extractive.annotations import SentenceInfoSource, passage_sentences
 from assistant.answer.extractive.dates import annotate, relative_in
-from assistant.answer.extractive.phrases import answer_phrase, has_answer_type, is_multi
-from assistant.answer.extractive.question import QuestionInfo, analyse, focus_words, name_terms
-from assistant.answer.extractive.text_terms import MONTHS, STOPWORDS, content_terms, stem, words
-from assistant.answer.types import Citation, Draft, TokenFn, citation_for
+from assistant.answer.extractive.features import Candidate, IdfFn, feature_matrix, new_entities
+from assistant.answer.extractive.question import ParsedQuestion, analyse
+from assistant.answer.extractive.ranker import RankerModel, answer_features, load_model
+from assistant.answer.types import Citation, Draft, citation_for
 from assistant.documents import Passage
-from assistant.retrieval.embeddings import Embedder
+from assistant.nlp import Embeds
 
-IdfFn = Callable[[list[str]], dict[str, float]]
-
-
-@dataclass(frozen=True)
-class ExtractiveParams:
-    """Weights of the sentence score and the refusal threshold (calibrated on evals/)."""
-
-    w_lex: float = 0.45
-    w_ctx: float = 0.2
-    w_dense: float = 0.35
-    w_type: float = 0.25
-    w_rank: float = 0.05
-    w_date: float = 0.3
-    w_focus: float = 0.3
-    focus_sim: float = 0.7  # word similarity that counts as mentioning the focus word
-    dense_pool: int = 24
-    threshold: float = 0.45  # calibrated on evals/questions.jsonl: see the refusal curve in the eval report
-    extra_ratio: float = 0.7
-    max_sentences: int = 4
-
-
-@dataclass
-class Candidate:
-    """A sentence of a retrieved passage with its features."""
-
-    passage: Passage
-    rank: int
-    start: int
-    end: int
-    text: str
-    cov: float = 0.0
-    ctx_cov: float = 0.0
-    names_cov: float = 1.0
-    dense: float = 0.0
-    type_ok: float = 0.0
-    date_ok: float = 1.0
-    focus_ok: float = 1.0
-    unexplained: float = 0.0
-    score: float = 0.0
+MAX_POINTS = 4  # sentences in a list or overview answer
+LIST_RATIO = 0.5  # a further list item needs this share of the best sentence's probability
+OVERVIEW_FLOOR = 0.15  # an overview point needs at least this probability
+MMR_LAMBDA = 0.7  # relevance against novelty when choosing overview points
 
 
 class ExtractiveAnswerer:
-    """Answers with verbatim sentences of the retrieved passages."""
+    """Answers with verbatim sentences of the retrieved passages, led by the answer phrase when there is one."""
 
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, idf: IdfFn, params: ExtractiveParams | None = None) -> None:
+    def __init__(
+        self,
+        embedder: Embeds,
+        idf: IdfFn,
+        infos: SentenceInfoSource,
+        model: RankerModel | None = None,
+        threshold: float | None = None,
+    ) -> None:
         self.embedder = embedder
         self.idf = idf
-        self.params = params or ExtractiveParams()
-        self._word_cache: dict[str, list[float]] = {}
+        self.infos = infos
+        self._model = model
+        self._threshold = threshold
 
-    def score_candidates(self, question: str, passages: list[Passage]) -> tuple[QuestionInfo, list[Candidate]]:
-        """Every sentence of the passages, scored for the question, best first."""
-        p = self.params
-        info = analyse(question)
-        cands = _sentences(passages)
-        if not cands or not info.terms:
-            return info, []
-        weights = self.idf(list(info.terms))
-        total = sum(weights.values()) or 1.0
-        names = name_terms(info)
-        focus = {w: stem(w) for w in focus_words(info)}
-        name_total = sum(weights.get(t, 0) for t in info.terms if t in names)
-        by_passage: dict[str, list[Candidate]] = {}
-        for c in cands:
-            by_passage.setdefault(c.passage.chunk_id, []).append(c)
-        for c in cands:
-            sent_terms = set(content_terms(c.text))
-            ctx_terms = sent_terms | set(content_terms(c.passage.title)) | _neighbour_terms(c, by_passage)
-            c.cov = sum(w for t, w in weights.items() if t in sent_terms) / total
-            c.ctx_cov = sum(w for t, w in weights.items() if t in ctx_terms) / total
-            if name_total:
-                c.names_cov = sum(weights.get(t, 0) for t in info.terms if t in names and t in ctx_terms) / name_total
-            c.type_ok = 1.0 if has_answer_type(info, c.text) else 0.0
-            c.date_ok = _date_ok(info, c)
-            c.focus_ok = 1.0 if all(f in ctx_terms for f in focus.values()) else 0.0
-        pool = sorted(cands, key=lambda c: -(c.cov + 0.5 * c.ctx_cov))[: p.dense_pool]
-        vecs = self.embedder.embed_batch([info.text] + [c.text for c in pool])
-        qv = vecs[0]
-        for c, v in zip(pool, vecs[1:], strict=True):
-            c.dense = max(0.0, sum(a * b for a, b in zip(qv, v, strict=True)))
-        self._focus_by_meaning(focus, sorted(cands, key=lambda c: -(c.cov + c.dense))[:5])
-        for c in cands:
-            c.score = (
-                p.w_lex * c.cov
-                + p.w_ctx * c.ctx_cov
-                + p.w_dense * c.dense
-                + p.w_type * c.type_ok
-                + p.w_rank / (1 + c.rank)
-                + p.w_date * c.date_ok
-                + p.w_focus * c.focus_ok
-            )
-        # Sentences that fail a gate (focus, dates) rank below every sentence that passes.
-        cands.sort(key=lambda c: (min(c.focus_ok, c.date_ok) <= 0, -c.score))
-        return info, cands
+    @property
+    def model(self) -> RankerModel:
+        """The fitted ranker, loaded on first use (ingest never needs it)."""
+        if self._model is None:
+            self._model = load_model()
+        return self._model
 
-    def _focus_by_meaning(self, focus: dict[str, str], cands: list[Candidate]) -> None:
-        """A focus word absent by spelling may be present by meaning ('doses' ~ 'vaccines')."""
-        todo = [c for c in cands if c.focus_ok < 1.0]
-        if not focus or not todo:
-            return
-        sent_words = {c.start: [w for w in set(words(c.text)) if len(w) > 2 and w not in STOPWORDS] for c in todo}
-        vecs = self._word_vectors(list(focus) + [w for ws in sent_words.values() for w in ws])
-        for c in todo:
-            sims = [max((_dot(vecs[f], vecs[w]) for w in sent_words[c.start]), default=0.0) for f in focus]
-            best = min(sims)
-            if best >= self.params.focus_sim:
-                c.focus_ok = best
+    @property
+    def threshold(self) -> float:
+        """Refuse below this calibrated confidence: the model's operating point unless overridden."""
+        return self.model.threshold if self._threshold is None else self._threshold
 
-    def _word_vectors(self, items: list[str]) -> dict[str, list[float]]:
-        missing = [w for w in dict.fromkeys(items) if w not in self._word_cache]
-        if missing:
-            if len(self._word_cache) > 50_000:
-                self._word_cache.clear()
-            self._word_cache.update(zip(missing, self.embedder.embed_batch(missing), strict=True))
-        return {w: self._word_cache[w] for w in items}
+    @threshold.setter
+    def threshold(self, value: float | None) -> None:
+        self._threshold = value
 
-    def confidence(self, best: Candidate) -> float:
-        """0..1: the best sentence's score over the highest possible, gated by what must hold.
+    # ---- ranking
+    def candidates(self, q: ParsedQuestion, passages: list[Passage]) -> list[Candidate]:
+        """Every distinct sentence of the passages with its stored (or computed) annotations."""
+        sents = [s for s in passage_sentences(passages) if len(s[1]) >= 12 and not s[1].endswith(":")]
+        infos = self.infos.lookup([s[0] for s in sents], [s[1] for s in sents])
+        cands = []
+        for key, text, passage, rank in sents:
+            info = infos[key]
+            cands.append(Candidate(passage, rank, key[1], key[1] + len(text), text, info.lemmas, info.entities, info.vector))
+        by_doc: dict[str, list[Candidate]] = {}
+        for c in sorted(cands, key=lambda c: c.key):
+            by_doc.setdefault(c.passage.doc_id, []).append(c)
+        for sib in by_doc.values():
+            for i, c in enumerate(sib):
+                c.neighbours = tuple(lem for j in (i - 1, i + 1) if 0 <= j < len(sib) for lem in sib[j].lemmas)
+        return cands
 
-        A sentence that does not speak of the asked-for thing (focus), contradicts the question's
-        dates, or whose context misses the question's names cannot be the answer, however similar.
-        """
-        p = self.params
-        top = p.w_lex + p.w_ctx + p.w_dense + p.w_type + p.w_rank + p.w_date + p.w_focus
-        gate = min(best.focus_ok, best.date_ok) * (0.5 + 0.5 * best.names_cov)
-        return max(0.0, min(1.0, best.score / top)) * gate
-
-    def answer(self, question: str, passages: list[Passage], on_token: TokenFn | None = None) -> Draft:
-        """Pick sentences; refuse when the best one is not good enough (nothing streams: `on_token` is unused)."""
-        p = self.params
-        info, cands = self.score_candidates(question, passages)
+    def rank(self, question: str, passages: list[Passage]) -> tuple[ParsedQuestion, list[Candidate], float]:
+        """Candidates, best first, each with its probability; and the calibrated confidence of the best answer."""
+        q = analyse(question)
+        cands = self.candidates(q, passages)
         if not cands:
-            return Draft(text="", citations=[], refused=True, confidence=0.0)
-        best = cands[0]
-        conf = self.confidence(best)
-        if conf < p.threshold:
+            return q, [], 0.0
+        qvec = np.asarray(self.embedder.embed_batch([q.text])[0], dtype=np.float32)
+        qvec /= np.linalg.norm(qvec) or 1.0
+        x = feature_matrix(q, cands, qvec, self.idf)
+        probs = self.model.sentence.predict(x)
+        for c, p in zip(cands, probs, strict=True):
+            c.prob = float(p)
+        conf = float(self.model.answer.predict(answer_features(probs, x, bool(q.expected))[None, :])[0])
+        return q, sorted(cands, key=lambda c: -c.prob), conf
+
+    # ---- answering
+    def answer(self, question: str, passages: list[Passage], on_token: Callable[[str], None] | None = None) -> Draft:
+        """Pick sentences; refuse when the calibrated confidence is under the threshold."""
+        q, ranked, conf = self.rank(question, passages)
+        if not ranked or conf < self.threshold:
             return Draft(text="", citations=[], refused=True, confidence=conf)
-        chosen = _choose(info, cands, p)
-        citations: list[Citation] = []
-        lines: list[str] = []
-        phrases: list[str] = []
-        for i, c in enumerate(chosen, 1):
-            citations.append(citation_for(i, c.passage, c.start, c.end))
-            text = c.text
-            rel = relative_in(text)
-            if rel:  # "met yesterday" -> "met yesterday (2022-05-23, the article is dated 2022-05-24)"
-                cut = text.index(rel) + len(rel)
-                text = text[:cut] + annotate(rel, c.passage.date, text)[len(rel) :] + text[cut:]
-            lines.append(f"{text} [{i}]")
-            phrase = answer_phrase(info, c.text)
-            if phrase and info.qtype == "when":
-                phrase = annotate(phrase, c.passage.date, c.text)
-            if phrase and phrase not in phrases:
-                phrases.append(f"{phrase} [{i}]")
-        if phrases:
-            lines.insert(0, "; ".join(phrases))
-        return Draft(text="\n\n".join(lines), citations=citations, refused=False, confidence=conf)
+        if q.kind == "overview":
+            chosen = _overview(ranked)
+        elif q.multi:
+            chosen = _list_items(q, ranked)
+        else:
+            chosen = ranked[:1]
+        citations: list[Citation] = [citation_for(i, c.passage, c.start, c.end) for i, c in enumerate(chosen, 1)]
+        sentences = [f"{_dated(c.text, c.passage.date)} [{i}]" for i, c in enumerate(chosen, 1)]
+        phrases = [p for p in (_phrase(q, c, i) for i, c in enumerate(chosen, 1)) if p]
+        if q.kind == "overview" or (q.multi and len(phrases) < len(chosen)):
+            text = "\n".join(f"- {s}" for s in sentences)  # one paragraph: the points are the answer
+        elif phrases:
+            text = "; ".join(dict.fromkeys(phrases)) + "\n\n" + "\n\n".join(sentences)
+        else:
+            text = "\n\n".join(sentences)
+        return Draft(text=text, citations=citations, refused=False, confidence=conf)
 
 
-def _choose(info: QuestionInfo, cands: list[Candidate], p: ExtractiveParams) -> list[Candidate]:
-    """The best sentence, plus close runners-up from other articles for list-like questions."""
-    best = cands[0]
-    chosen = [best]
-    if not is_multi(info):
-        return chosen
-    seen_docs = {best.passage.doc_id}
-    for c in cands[1:]:
-        if len(chosen) >= p.max_sentences or c.score < p.extra_ratio * best.score:
+def _dated(text: str, published: str | None) -> str:
+    """'met yesterday' -> 'met yesterday (2022-05-23, the article is dated 2022-05-24)'."""
+    rel = relative_in(text)
+    if not rel:
+        return text
+    cut = text.index(rel) + len(rel)
+    return text[:cut] + annotate(rel, published, text)[len(rel) :] + text[cut:]
+
+
+def _phrase(q: ParsedQuestion, c: Candidate, marker: int) -> str | None:
+    """The entity (entities, for people) of the expected label, not named by the question, nearest its terms."""
+    if not q.expected:
+        return None
+    found = new_entities(q, c, q.expected)
+    if not found:
+        return None
+    anchors = [i for lem in q.lemmas for i in _find_all(c.text.lower(), lem)] or [0]
+    found.sort(key=lambda e: min(abs(e.start - a) for a in anchors))
+    people = [e for e in found if e.label == "PERSON"]
+    if q.kind == "who" and people:  # a person answers "who" before an organisation or nationality does
+        people = people[:3]
+        people.sort(key=lambda e: e.start)
+        phrase = " and ".join(dict.fromkeys(e.text for e in people))
+    else:
+        phrase = found[0].text
+        if q.kind == "when":
+            phrase = annotate(phrase, c.passage.date, c.text)
+    return f"{phrase} [{marker}]"
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    out, at = [], text.find(word)
+    while at >= 0 and word:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out
+
+
+def _list_items(q: ParsedQuestion, ranked: list[Candidate]) -> list[Candidate]:
+    """The best sentence plus close runners-up from other articles that hold an item of the expected type."""
+    best = ranked[0]
+    chosen, docs = [best], {best.passage.doc_id}
+    for c in ranked[1:]:
+        if len(chosen) >= MAX_POINTS or c.prob < LIST_RATIO * best.prob:
             break
-        if c.passage.doc_id in seen_docs or not c.date_ok or not c.type_ok:
+        if c.passage.doc_id in docs or (q.expected and not new_entities(q, c, q.expected)):
             continue
-        seen_docs.add(c.passage.doc_id)
+        docs.add(c.passage.doc_id)
         chosen.append(c)
     return chosen
 
 
-def _dot(a: list[float], b: list[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=True))
-
-
-def _date_ok(info: QuestionInfo, c: Candidate) -> float:
-    """1 when the article's date (or the sentence) agrees with the years and months the question names."""
-    if not info.years and not info.months:
-        return 1.0
-    date = c.passage.date or ""
-    low = c.text.lower()
-    year_ok = not info.years or date[:4] in info.years or any(y in c.text for y in info.years)
-    month_ok = not info.months or (date and int(date[5:7]) in info.months) or any(MONTHS[m - 1] in low for m in info.months)
-    return 1.0 if year_ok and month_ok else 0.0
-
-
-def _sentences(passages: list[Passage]) -> list[Candidate]:
-    seen: set[tuple[str, int]] = set()
-    out = []
-    for rank, p in enumerate(passages):
-        for s in p.sentences:
-            key = (p.doc_id, s.start)
-            if key in seen:
-                continue
-            seen.add(key)
-            text = p.text[s.start - p.start : s.end - p.start]
-            if len(text) < 12 or text.endswith(":"):
-                continue  # too short to answer, or a lead-in to a list that follows
-            out.append(Candidate(passage=p, rank=rank, start=s.start, end=s.end, text=text))
-    return out
-
-
-def _neighbour_terms(c: Candidate, by_passage: dict[str, list[Candidate]]) -> set[str]:
-    sib = by_passage[c.passage.chunk_id]
-    i = sib.index(c)
-    terms: set[str] = set()
-    for j in (i - 1, i + 1):
-        if 0 <= j < len(sib):
-            terms.update(content_terms(sib[j].text))
-    return terms
-
-
-def idf_from_counts(n_docs: int, dfs: dict[str, int]) -> dict[str, float]:
-    """BM25-style IDF, floored at a small positive value so every term counts a little."""
-    return {t: max(0.05, math.log(1 + (n_docs - df + 0.5) / (df + 0.5))) for t, df in dfs.items()}
+def _overview(ranked: list[Candidate]) -> list[Candidate]:
+    """Two to four points chosen for relevance and coverage (maximal marginal relevance over sentence vectors)."""
+    pool = [c for c in ranked[:20] if c.prob >= OVERVIEW_FLOOR] or ranked[:1]
+    chosen = [pool[0]]
+    while len(chosen) < MAX_POINTS:
+        rest = [c for c in pool if c not in chosen]
+        if not rest:
+            break
+        best = max(rest, key=lambda c: MMR_LAMBDA * c.prob - (1 - MMR_LAMBDA) * max(float(c.vector @ s.vector) for s in chosen))
+        chosen.append(best)
+    if len(chosen) < 2 and len(ranked) > 1:
+        chosen.append(next(c for c in ranked if c not in chosen))
+    return chosen

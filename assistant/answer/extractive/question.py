@@ -1,197 +1,130 @@
-"""What a question asks for: its type, its terms, and the names it mentions."""
+"""What a question asks for, from spaCy's tags, lemmas and entities: the answer kind, the expected entity labels,
+the terms to match, the names and dates it mentions."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from assistant.answer.extractive.text_terms import IRREGULAR_PAST, MONTHS, content_terms, stem, words
+from assistant import nlp
 
-_TYPES = [
-    ("how_many", r"\bhow (many|much)\b|\bnumber of\b"),
-    ("when", r"^\s*(when|what (date|day|year|month|time))\b|\bon what (date|day)\b|\bwhich (date|day|year|month)s?\b"),
-    ("where", r"^\s*where\b|\bin (what|which)\b|\bwhich (two |three |four )?(city|cities|venue|place|places|capital)\b"),
-    ("who", r"^\s*(who|whom|whose)\b|\bwhich (official|leader|minister|president|person|people|officials)\b"),
-    ("why", r"^\s*why\b"),
-    ("list", r"^\s*(list|name)\b|\bwhich (countries|nations|leaders|cities|issues|topics)\b"),
-    ("which", r"^\s*which\b"),
-    ("what", r"^\s*what\b"),
-    ("how", r"^\s*how\b"),
-    ("yesno", r"^\s*(did|does|do|is|was|were|are|has|have|had|will|can)\b"),
-]
-_WH = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how"}
-# Words that frame a question but say nothing about which fact answers it.
-_QUESTION_NOISE = {
-    stem(w)
-    for w in """happen mention discuss article report state statement release speak spoke talk talked meet met call
-    called plan planned hold held due expect expected schedule scheduled come came date day kind type subject event
-    city country countries region group time year month together new take took place according""".split()
+# Entity labels that can answer each kind of question (OntoNotes labels).
+EXPECTED = {
+    "who": frozenset({"PERSON", "ORG", "NORP"}),
+    "where": frozenset({"GPE", "LOC", "FAC"}),
+    "when": frozenset({"DATE", "TIME"}),
+    "how_many": frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}),
 }
+# Head nouns of "which/what <noun>" that name an answer kind. A general English taxonomy of answer-type nouns
+# (people, places, times, amounts, organisations), not words taken from the evaluation questions.
+HEAD_KINDS = {
+    "who": """person people official leader minister president secretary ambassador envoy counterpart diplomat adviser
+        advisor chancellor king queen premier prince head chief representative delegate negotiator spokesperson
+        officer commander general senator governor mayor member""",
+    "where": """country nation city capital province region venue place location site island port town territory
+        continent""",
+    "when": "date day month year week time",
+    "how_many": "number amount sum figure percentage share total count",
+    "org": """organization organisation agency company firm group bank outlet institution body council alliance
+        ministry department party network coalition union""",
+}
+_HEAD_KIND = {w: k for k, ws in HEAD_KINDS.items() for w in ws.split()}
+# Nouns and verbs that ask for a summary of several points ("what did they agree on", "what is the position on"):
+# the vocabulary of readouts and statements in general, so an overview answer gathers 2-4 sentences.
+OVERVIEW_VERBS = set("discuss agree talk address cover focus emphasize emphasise review raise highlight pledge commit".split())
+OVERVIEW_NOUNS = set("""topic issue area priority agenda position stance view outcome point step commitment theme
+    subject matter goal objective""".split())  # fmt: skip
+_QUANTITY = re.compile(r"^\s*how (many|much)\b|\bnumber of\b", re.I)
+_WHEN = re.compile(r"^\s*when\b", re.I)
+_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")  # fmt: skip
+_WH = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how"}
 
 
 @dataclass(frozen=True)
-class QuestionInfo:
-    """A parsed question."""
+class ParsedQuestion:
+    """A question as the reader sees it."""
 
     text: str
-    qtype: str
-    terms: tuple[str, ...]  # stemmed content words
-    names: tuple[str, ...]  # capitalised words as written (not the first word)
+    kind: str  # who | where | when | how_many | which | what | overview | other
+    multi: bool  # asks for several items (plural head noun, "list", "name the ...")
+    expected: frozenset[str]  # entity labels that can answer it; empty when any sentence may
+    lemmas: tuple[str, ...]  # content lemmas to match, without the dates it names
+    entities: tuple[nlp.Entity, ...]
     years: tuple[str, ...]
-    months: tuple[int, ...] = ()
+    months: tuple[int, ...]
+    words: frozenset[str] = frozenset()  # every word of the question, lower-cased (to tell what it already names)
+    proper_nouns: tuple[str, ...] = ()  # runs of proper nouns as written (names the entity recogniser may miss)
 
 
-def analyse(question: str) -> QuestionInfo:
-    """Classify and tokenise a question."""
-    q = question.strip()
-    low = q.lower()
-    qtype = next((name for name, pat in _TYPES if re.search(pat, low)), "other")
-    years = tuple(re.findall(r"\b(19\d\d|20\d\d)\b", q))
-    months = tuple(
-        MONTHS.index(m) + 1
-        for m in re.findall(rf"\b({'|'.join(MONTHS)})\b", low)
-        if m != "may" or re.search(r"\bin may\b|\bmay \d", low)
-    )
-    dates = set(years) | {MONTHS[m - 1] for m in months}
-    terms = tuple(t for t in content_terms(q) if t not in _WH and t not in _QUESTION_NOISE and t not in dates)
-    raw_words = re.findall(r"[A-Za-zÀ-ÿ][\w’'-]*", q)
-    names = tuple(dict.fromkeys(w for i, w in enumerate(raw_words) if w[0].isupper() and (i > 0 or w.lower() not in _WH)))
-    return QuestionInfo(text=q, qtype=qtype, terms=terms, names=names, years=years, months=months)
-
-
-_AUX = {
-    "did",
-    "does",
-    "do",
-    "was",
-    "were",
-    "is",
-    "are",
-    "has",
-    "have",
-    "had",
-    "will",
-    "would",
-    "could",
-    "can",
-    "should",
-    "may",
-    "might",
-}
-_SKIP = {
-    "the",
-    "a",
-    "an",
-    "this",
-    "that",
-    "these",
-    "those",
-    "his",
-    "her",
-    "their",
-    "its",
-    "our",
-    "new",
-    "he",
-    "she",
-    "they",
-    "it",
-    "we",
-    "you",
-    "i",
-    "newly",
-}
-_BOUNDARY = {
-    "on",
-    "in",
-    "with",
-    "for",
-    "to",
-    "at",
-    "from",
-    "by",
-    "during",
-    "about",
-    "into",
-    "when",
-    "where",
-    "that",
-    "who",
-    "which",
-    "after",
-    "before",
-    "under",
-    "over",
-    "as",
-    "and",
-    "or",
-}
-_VERBISH = re.compile(r".+(ed|ing)$")
-# Heads that name the answer's kind rather than a fact to find (the answer type checks cover them).
-_GENERIC_HEADS = set(
-    """name names kind type one ones two three four five many much other main key specific particular exact
-    official officials diplomat diplomats leader leaders minister ministers person people adviser advisor advisers
-    advisors representative envoy president presidents secretary counterpart counterparts say said tell told do""".split()
-)
-
-
-def focus_words(info: QuestionInfo) -> list[str]:
-    """Words the answer sentence must speak of: the asked-for thing or action.
-
-    'What gift did Biden give?' -> ['gift']; 'Who greeted X?' -> ['greeted'];
-    'How many votes did X get?' -> ['votes']; 'What did X eat?' -> ['eat'].
-    """
-    if info.qtype in ("when", "where", "yesno", "why"):
-        return []
-    toks = re.findall(r"[A-Za-zÀ-ÿ][\w’'.-]*", info.text)
-    low = [t.lower().rstrip(".") for t in toks]
-    wh = next((i for i, w in enumerate(low) if w in ("who", "whom", "what", "which", "how")), None)
-    if wh is None or wh + 1 >= len(low):
-        return []
-    i = wh + 1
-    if low[wh] == "how":
-        if low[i] == "much" and "cost" in low:
-            return ["cost"]
-        if low[i] not in ("many", "much"):
-            return []
-        i += 1
-    elif low[wh] == "who" and low[i] not in _AUX:
-        return [] if stem(low[i]) in _QUESTION_NOISE else [low[i]]
-    if i < len(low) and low[i] in _AUX:
-        return _after_subject(toks, low, i + 1)
+def _head_noun(doc, wh_index: int):
+    """The noun a 'which/what' governs ('Which Caribbean prime ministers' -> ministers), skipping 'kind of'."""
     head = None
-    for j in range(i, min(len(low), i + 7)):
-        w = low[j]
-        if w in _AUX or w in _BOUNDARY or w in IRREGULAR_PAST or (_VERBISH.match(w) and j > i):
-            break
-        if toks[j][0].islower() and w not in _SKIP and w != "of":
-            head = w
-    return _keep(head)
-
-
-def _after_subject(toks: list[str], low: list[str], i: int) -> list[str]:
-    """'What did X eat', 'Who was X's interpreter': the head of the first lower-case phrase after the subject."""
-    head = None
-    for j in range(i, min(len(low), i + 10)):
-        w = low[j]
-        if w in _BOUNDARY or w in _AUX:
-            if head:
-                break
+    for tok in doc[wh_index + 1 :]:
+        if tok.pos_ in ("NOUN", "PROPN") or tok.tag_ in ("NN", "NNS"):
+            head = tok
             continue
-        if toks[j][0].isupper() or w in _SKIP or w == "of":
-            if head and toks[j][0].isupper() and low[j - 1] != "of":
-                break
+        if tok.pos_ == "ADJ" or (tok.lower_ == "of" and head is not None and head.lemma_.lower() in ("kind", "type", "sort")):
+            head = None if tok.lower_ == "of" else head
             continue
-        head = w
-    return _keep(head)
+        break
+    return head
 
 
-def _keep(word: str | None) -> list[str]:
-    if not word or word in _GENERIC_HEADS or stem(word) in _QUESTION_NOISE or word in _BOUNDARY:
-        return []
-    return [word]
+def _subject_noun(doc, wh_index: int) -> str | None:
+    """After 'what/which' + an auxiliary ('What is the ...'), the first noun's lemma."""
+    rest = doc[wh_index + 1 :]
+    if not len(rest) or rest[0].pos_ != "AUX":
+        return None
+    return next((t.lemma_.lower() for t in rest[1:] if t.pos_ == "NOUN"), None)
 
 
-def name_terms(info: QuestionInfo) -> set[str]:
-    """Stemmed forms of the names the question mentions."""
-    return {stem(w) for n in info.names for w in words(n)}
+def analyse(question: str) -> ParsedQuestion:
+    """Parse one question."""
+    doc = nlp.parse(question)
+    low = question.lower()
+    ann = nlp.annotate(doc)
+    years = tuple(_YEAR.findall(question))
+    months = tuple(MONTHS.index(t.lower_) + 1 for t in doc if t.lower_ in MONTHS and (t.lower_ != "may" or t.tag_ == "NNP"))
+    date_words = set(years) | {MONTHS[m - 1] for m in months}
+    lemmas = tuple(dict.fromkeys(lem for lem in ann.lemmas if lem not in _WH and lem not in date_words))
+    kind, multi, expected = "other", False, frozenset()
+    wh = next((t for t in doc if t.lower_ in _WH), None)
+    if _QUANTITY.search(low):
+        kind = "how_many"
+    elif _WHEN.search(low):
+        kind = "when"
+    elif wh is not None and wh.lower_ in ("who", "whom", "whose"):
+        kind = "who"
+    elif wh is not None and wh.lower_ == "where":
+        kind = "where"
+    elif wh is not None and wh.lower_ in ("which", "what"):
+        head = _head_noun(doc, wh.i)
+        hk = _HEAD_KIND.get(head.lemma_.lower()) if head is not None else None
+        multi = head is not None and head.tag_ in ("NNS", "NNPS")
+        if hk == "org":
+            kind, expected = "who", frozenset({"ORG", "NORP"})
+        elif hk:
+            kind = hk
+        elif head is not None and head.lemma_.lower() in OVERVIEW_NOUNS:
+            kind, multi = "overview", True
+        elif head is None and _subject_noun(doc, wh.i) in OVERVIEW_NOUNS:  # "What is the U.S. position on ..."
+            kind, multi = "overview", True
+        elif head is None and any(t.lemma_.lower() in OVERVIEW_VERBS for t in doc):
+            kind, multi = "overview", True
+        else:
+            kind = wh.lower_
+    if low.lstrip().startswith(("list ", "name ")):
+        multi = True
+    if not expected:
+        expected = EXPECTED.get(kind, frozenset())
+    words = frozenset(t.lower_.replace("’", "'") for t in doc if not t.is_punct)
+    runs: list[list[str]] = [[]]
+    for t in doc:
+        if t.tag_ in ("NNP", "NNPS") and t.lower_ not in _WH:
+            runs[-1].append(t.text)
+        elif runs[-1]:
+            runs.append([])
+    proper = tuple(dict.fromkeys(" ".join(r) for r in runs if r))
+    return ParsedQuestion(question.strip(), kind, multi, expected, lemmas, ann.entities, years, months, words, proper)

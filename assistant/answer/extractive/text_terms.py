@@ -93,3 +93,10 @@ def _drop_e(word: str) -> str:
 def content_terms(text: str) -> list[str]:
     """Stemmed words that are not stop words, in order, de-duplicated."""
     return list(dict.fromkeys(stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1))
+
+
+def idf_from_counts(n_docs: int, dfs: dict[str, int]) -> dict[str, float]:
+    """BM25-style IDF, floored at a small positive value so every term counts a little."""
+    import math
+
+    return {t: max(0.05, math.log(1 + (n_docs - df + 0.5) / (df + 0.5))) for t, df in dfs.items()}

@@ -1,0 +1,130 @@
+"""Candidate sentences of the retrieved passages and the features the learned ranker scores them by."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answer.extractive.question import MONTHS, ParsedQuestion
+from assistant.documents import Entity, Passage
+
+IdfFn = Callable[[list[str]], dict[str, float]]
+
+FEATURES = (
+    "cov",  # IDF-weighted share of the question's lemmas in the sentence
+    "cov_rel",  # cov over the best cov among the candidates
+    "focus_cov",  # ... of the lemmas that are not part of a name the question mentions (what is asked about)
+    "focus_rel",  # focus_cov over the best among the candidates
+    "ctx_cov",  # ... in the sentence, its neighbours and the article title
+    "name_cov",  # share of the question's named entities found in the sentence's context
+    "dense",  # cosine of question and sentence vectors
+    "dense_gap",  # dense minus the best dense among the candidates
+    "dense_top",  # 1 for the most similar sentence, falling with its rank among the candidates
+    "type_found",  # an entity of the expected label that the question does not contain
+    "type_missing",  # the question expects a label and the sentence has none (outside the question)
+    "new_entities",  # entities the question does not mention, /5, capped
+    "passage_rank",  # 1 / (1 + fused rank of the passage)
+    "bm25_rank",  # 1 / (1 + keyword rank), 0 when keyword search did not find the passage
+    "vector_rank",  # 1 / (1 + dense rank), 0 when dense search did not find the passage
+    "date_ok",  # the article's date or the sentence agrees with the years and months asked (1 when none asked)
+    "title_cov",  # share of the question's lemmas in the article title
+    "first_sentence",  # the article's opening sentence
+    "position",  # how far into the article (0 = start, 1 = 4,000+ characters in)
+    "length",  # content lemmas / 40, capped
+    "cov_x_type",  # interactions a linear model cannot form on its own
+    "dense_x_type",
+)
+
+
+@dataclass
+class Candidate:
+    """A sentence of a retrieved passage, with what the ranker and the answer phrase need."""
+
+    passage: Passage
+    rank: int
+    start: int  # offsets in the article
+    end: int
+    text: str
+    lemmas: tuple[str, ...]
+    entities: tuple[Entity, ...]  # offsets relative to `text`
+    vector: np.ndarray
+    neighbours: tuple[str, ...] = ()  # lemmas of the sentences before and after
+    prob: float = 0.0  # the ranker's probability that this sentence holds the answer
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """(doc_id, start): the same sentence seen through two overlapping chunks is one candidate."""
+        return (self.passage.doc_id, self.start)
+
+
+def _low(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
+def new_entities(q: ParsedQuestion, c: Candidate, labels: frozenset[str] | None = None) -> list[Entity]:
+    """Entities of the sentence (of the given labels) that the question does not already name."""
+    asked = [_low(e.text) for e in q.entities]
+    out = []
+    for e in c.entities:
+        if labels is not None and e.label not in labels:
+            continue
+        low = _low(e.text)
+        if any(low in a or a in low for a in asked) or all(w in q.words for w in low.split()):
+            continue
+        out.append(e)
+    return out
+
+
+def _date_ok(q: ParsedQuestion, c: Candidate) -> float:
+    if not q.years and not q.months:
+        return 1.0
+    date = c.passage.date or ""
+    low = c.text.lower()
+    year_ok = not q.years or date[:4] in q.years or any(y in c.text for y in q.years)
+    month_ok = not q.months or (bool(date) and int(date[5:7]) in q.months) or any(MONTHS[m - 1] in low for m in q.months)
+    return 1.0 if year_ok and month_ok else 0.0
+
+
+def feature_matrix(q: ParsedQuestion, cands: list[Candidate], qvec: np.ndarray, idf: IdfFn) -> np.ndarray:
+    """One row of FEATURES per candidate."""
+    if not cands:
+        return np.zeros((0, len(FEATURES)))
+    weights = idf(list(q.lemmas)) if q.lemmas else {}
+    total = sum(weights.values()) or 1.0
+    names = [_low(e.text) for e in q.entities if e.label not in ("DATE", "TIME", "CARDINAL", "ORDINAL")]
+    name_words = {w for n in names for w in n.split()}
+    focus = {t: w for t, w in weights.items() if t not in name_words}
+    focus_total = sum(focus.values()) or 1.0
+    dense = np.clip(np.stack([c.vector for c in cands]) @ qvec, 0.0, 1.0)
+    dense_order = np.argsort(-dense, kind="stable")
+    dense_rank = np.empty(len(cands))
+    dense_rank[dense_order] = np.arange(len(cands))
+    rows = []
+    covs = np.asarray([sum(w for t, w in weights.items() if t in set(c.lemmas)) / total for c in cands])
+    focus_covs = np.asarray([sum(w for t, w in focus.items() if t in set(c.lemmas)) / focus_total for c in cands])
+    best_cov, best_focus, best_dense = max(covs.max(), 1e-6), max(focus_covs.max(), 1e-6), float(dense.max())
+    for i, c in enumerate(cands):
+        sent = set(c.lemmas)
+        title_low = _low(c.passage.title)
+        ctx = sent | set(c.neighbours) | set(title_low.split())
+        cov = sum(w for t, w in weights.items() if t in sent) / total
+        ctx_cov = sum(w for t, w in weights.items() if t in ctx) / total
+        context_text = _low(f"{c.passage.title} {c.passage.text}")
+        name_cov = sum(n in context_text for n in names) / len(names) if names else 1.0
+        typed = new_entities(q, c, q.expected) if q.expected else []
+        type_found = 1.0 if typed else 0.0
+        type_missing = 1.0 if q.expected and not typed else 0.0
+        ranks = c.passage.ranks or {}
+        title_cov = sum(1 for lem in q.lemmas if lem in title_low) / len(q.lemmas) if q.lemmas else 0.0
+        rows.append([
+            cov, cov / best_cov, focus_covs[i], focus_covs[i] / best_focus, ctx_cov, name_cov, float(dense[i]),
+            float(dense[i]) - best_dense, 1.0 / (1.0 + dense_rank[i]), type_found, type_missing,
+            min(1.0, len(new_entities(q, c)) / 5), 1.0 / (1.0 + c.rank),
+            1.0 / (1.0 + ranks["bm25"]) if "bm25" in ranks else 0.0,
+            1.0 / (1.0 + ranks["dense"]) if "dense" in ranks else 0.0,
+            _date_ok(q, c), title_cov, 1.0 if c.start == 0 else 0.0, min(1.0, c.start / 4000),
+            min(1.0, len(c.lemmas) / 40), cov * type_found, float(dense[i]) * type_found,
+        ])  # fmt: skip
+    return np.asarray(rows, dtype=np.float64)

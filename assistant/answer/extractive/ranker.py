@@ -1,0 +1,96 @@
+"""The learned sentence ranker and answer calibrator: two logistic regressions stored as a small versioned JSON file.
+
+`evals/train_ranker.py` fits them on evals/dev.jsonl only and writes `ranker.json` beside this module; here they
+are only applied (numpy, no scikit-learn at query time).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from assistant.answer.extractive.features import FEATURES
+from assistant.errors import AssistantError
+
+MODEL_FILE = "ranker.json"
+VERSION = 1
+# What the calibrator sees of a question's ranked candidates (see `answer_features`).
+ANSWER_FEATURES = ("top_prob", "margin", "top_type_found", "top_name_cov", "top_date_ok", "top_cov", "expects_type")
+
+
+class RankerUnavailable(AssistantError):
+    """The ranker file is missing or was written for other features."""
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A fitted logistic regression over standardised features."""
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Probabilities for rows of features in `names` order."""
+        if x.shape[0] == 0:
+            return np.zeros(0)
+        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_dict(self) -> dict:
+        """JSON-ready."""
+        return {"names": list(self.names), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "coef": self.coef.tolist(), "intercept": self.intercept}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Linear:
+        """From `to_dict` output."""
+        return cls(tuple(d["names"]), np.asarray(d["mean"]), np.asarray(d["scale"]), np.asarray(d["coef"]),
+                   float(d["intercept"]))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RankerModel:
+    """Sentence ranker, answer calibrator and the refusal threshold chosen on dev."""
+
+    sentence: Linear
+    answer: Linear
+    threshold: float
+    meta: dict
+
+    def to_json(self) -> str:
+        """The file's text."""
+        return json.dumps({"version": VERSION, "sentence": self.sentence.to_dict(), "answer": self.answer.to_dict(),
+                           "threshold": self.threshold, "meta": self.meta}, indent=1)  # fmt: skip
+
+
+def load_model(text: str | None = None) -> RankerModel:
+    """The shipped model (or one given as JSON text); refuses a file for another version or feature set."""
+    if text is None:
+        try:
+            text = resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise RankerUnavailable(f"{MODEL_FILE} is not in the package; run: python evals/train_ranker.py") from None
+    d = json.loads(text)
+    if d.get("version") != VERSION or tuple(d["sentence"]["names"]) != FEATURES:
+        raise RankerUnavailable("ranker.json was trained for other features; run: python evals/train_ranker.py")
+    if tuple(d["answer"]["names"]) != ANSWER_FEATURES:
+        raise RankerUnavailable("ranker.json has another answer calibrator; run: python evals/train_ranker.py")
+    return RankerModel(Linear.from_dict(d["sentence"]), Linear.from_dict(d["answer"]), float(d["threshold"]), d["meta"])
+
+
+def answer_features(probs: np.ndarray, x: np.ndarray, expects_type: bool) -> np.ndarray:
+    """What the calibrator sees: the best candidate's probability and features, and its lead over the second."""
+    if probs.size == 0:
+        return np.zeros(len(ANSWER_FEATURES))
+    order = np.argsort(-probs, kind="stable")
+    top = x[order[0]]
+    second = probs[order[1]] if probs.size > 1 else 0.0
+    col = {n: i for i, n in enumerate(FEATURES)}
+    return np.asarray([probs[order[0]], probs[order[0]] - second, top[col["type_found"]], top[col["name_cov"]],
+                       top[col["date_ok"]], top[col["cov"]], float(expects_type)])  # fmt: skip

@@ -1,0 +1,199 @@
+"""Fit the reader's sentence ranker and answer calibrator on evals/dev.jsonl only, and choose the refusal threshold.
+
+Usage: python evals/train_ranker.py --home DIR [--out assistant/answer/extractive/ranker.json] [--cache FILE]
+  DIR is an index of corpus/ (e.g. the one `assistant --home DIR eval --split dev` builds); it is indexed if empty.
+
+Deterministic: scikit-learn's lbfgs logistic regression, no sampling. The test split is never read.
+Stage 1 (sentence ranker): one row per candidate sentence of the passages retrieved for a dev question;
+  label 1 when the sentence overlaps the question's gold evidence in a gold document.
+Stage 2 (answer calibrator): one row per dev question (answerable and unanswerable), from stage-1 probabilities
+  predicted out of fold (5 folds by question, so the calibrator never sees in-sample scores); label 1 when the
+  top-ranked sentence is gold evidence (always 0 for unanswerable questions).
+The threshold maximises, on dev, the share of answerable questions answered with a gold sentence plus the share of
+unanswerable questions refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.answer.extractive.features import FEATURES  # noqa: E402
+from assistant.answer.extractive.ranker import ANSWER_FEATURES, VERSION, Linear, RankerModel, answer_features  # noqa: E402
+
+
+@dataclass
+class Example:
+    """One dev question's candidates: features, labels, and what the calibrator needs."""
+
+    qid: str
+    answerable: bool
+    x: np.ndarray
+    y: np.ndarray
+    expects_type: bool
+
+
+@dataclass
+class Retrieved:
+    """What featurising one question needs; pickled with --cache so feature work can iterate without retrieval."""
+
+    qid: str
+    answerable: bool
+    parsed: object
+    cands: list
+    qvec: np.ndarray
+    idf: dict[str, float]
+    y: np.ndarray
+
+
+def featurise(items: list[Retrieved]) -> list[Example]:
+    """Feature rows for every retrieved question."""
+    from assistant.answer.extractive.features import feature_matrix
+
+    out = []
+    for r in items:
+        x = feature_matrix(r.parsed, r.cands, r.qvec, lambda terms, r=r: {t: r.idf.get(t, 1.0) for t in terms})
+        out.append(Example(r.qid, r.answerable, x, r.y, bool(r.parsed.expected)))
+    return out
+
+
+def retrieve_all(home: Path, questions: list[dict]) -> list[Retrieved]:
+    """Retrieve for every dev question; its candidate sentences with labels."""
+    from assistant.chain import Pipeline
+    from assistant.followup import condense
+    from assistant.indexer import index_articles
+    from assistant.reader.question import analyse
+    from assistant.reader.reader import ExtractiveAnswerer
+
+    from assistant.ingest import parse_path
+    from assistant.settings import Settings
+
+    settings = Settings(home=home)
+    pipe = Pipeline(settings)
+    index_articles(pipe.store, pipe.embedder, parse_path(ROOT / "corpus"), settings)  # skips what is current
+    reader = ExtractiveAnswerer(pipe.embedder, pipe.idf, pipe.extractive.infos, model=_dummy_model())
+    out = []
+    for n, q in enumerate(questions, 1):
+        standalone = condense(q["question"], q.get("history") or [])
+        passages = pipe.retriever.retrieve(standalone, k=settings.k, mode="hybrid")
+        parsed = analyse(standalone)
+        cands = reader.candidates(parsed, passages)
+        texts = {d: (pipe.store.document(d) or {}).get("text", "") for d in q.get("doc_ids", [])}
+        spans = [(d, t.find(ev), t.find(ev) + len(ev)) for ev in q.get("evidence", []) for d, t in texts.items() if ev in t]
+        y = np.asarray([any(c.passage.doc_id == d and c.start < e and s < c.end for d, s, e in spans) for c in cands], float)
+        qvec = np.asarray(pipe.embedder.embed_batch([parsed.text])[0], dtype=np.float32)
+        qvec /= np.linalg.norm(qvec) or 1.0
+        out.append(Retrieved(q["id"], q["type"] != "unanswerable", parsed, cands, qvec, pipe.idf(list(parsed.lemmas)), y))
+        if n % 25 == 0:
+            print(f"  {n}/{len(questions)} questions featurised", file=sys.stderr)
+    pipe.close()
+    return out
+
+
+def _dummy_model() -> RankerModel:
+    zero = Linear(FEATURES, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), np.zeros(len(FEATURES)), 0.0)
+    ans = Linear(ANSWER_FEATURES, np.zeros(len(ANSWER_FEATURES)), np.ones(len(ANSWER_FEATURES)),
+                 np.zeros(len(ANSWER_FEATURES)), 0.0)  # fmt: skip
+    return RankerModel(zero, ans, 0.0, {})
+
+
+def fit_linear(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], c: float) -> Linear:
+    """Standardise, then an L2 logistic regression (lbfgs, deterministic)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    lr = LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit((x - mean) / scale, y)
+    return Linear(names, mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+
+
+def stack(examples: list[Example]) -> tuple[np.ndarray, np.ndarray]:
+    """All candidates of the answerable questions that have them."""
+    rows = [e for e in examples if e.answerable and len(e.y)]
+    return np.vstack([e.x for e in rows]), np.concatenate([e.y for e in rows])
+
+
+def top_is_gold(probs: np.ndarray, e: Example) -> bool:
+    """The highest-probability sentence is gold evidence."""
+    return bool(e.answerable and probs.size and e.y[int(np.argmax(probs))] > 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--home", type=Path, required=True, help="index of corpus/ to retrieve from")
+    ap.add_argument("--dev", type=Path, default=ROOT / "evals" / "dev.jsonl")
+    ap.add_argument("--out", type=Path, default=ROOT / "assistant" / "answer" / "extractive" / "ranker.json")
+    ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of both regressions")
+    ap.add_argument("--cache", type=Path, help="pickle of the retrieved candidates: reused when it exists")
+    args = ap.parse_args(argv)
+    questions = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if args.cache and args.cache.exists():
+        items = pickle.loads(args.cache.read_bytes())
+    else:
+        items = retrieve_all(args.home, questions)
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps(items))
+    examples = featurise(items)
+
+    # Stage 1 out of fold, for the calibrator and for honest dev figures.
+    folds = 5
+    oof: dict[str, np.ndarray] = {}
+    for f in range(folds):
+        train = [e for i, e in enumerate(examples) if i % folds != f]
+        model = fit_linear(*stack(train), FEATURES, args.c)
+        for i, e in enumerate(examples):
+            if i % folds == f:
+                oof[e.qid] = model.predict(e.x)
+    sentence = fit_linear(*stack(examples), FEATURES, args.c)
+
+    xa = np.vstack([answer_features(oof[e.qid], e.x, e.expects_type) for e in examples])
+    ya = np.asarray([top_is_gold(oof[e.qid], e) for e in examples], float)
+    answer = fit_linear(xa, ya, ANSWER_FEATURES, args.c)
+    conf = answer.predict(xa)
+
+    ans = np.asarray([e.answerable for e in examples])
+    best, table = None, []
+    for th in np.round(np.arange(0.05, 0.96, 0.025), 3):
+        answered = conf >= th
+        acc = float((answered & (ya > 0))[ans].mean())
+        refusal = float((~answered)[~ans].mean()) if (~ans).any() else 0.0
+        false_refusal = float((~answered)[ans].mean())
+        table.append((float(th), acc, refusal, false_refusal))
+        if best is None or acc + refusal > best[1] + best[2]:
+            best = table[-1]
+    top1 = float(np.mean([top_is_gold(oof[e.qid], e) for e in examples if e.answerable]))
+    in_passages = float(np.mean([e.y.any() for e in examples if e.answerable]))
+    meta = {
+        "trained_on": str(args.dev.relative_to(ROOT)) if args.dev.is_relative_to(ROOT) else str(args.dev),
+        "questions": len(examples), "candidates": int(sum(len(e.y) for e in examples)), "c": args.c,
+        "dev_gold_sentence_in_passages": round(in_passages, 4), "dev_top1_gold_out_of_fold": round(top1, 4),
+        "dev_at_threshold": {"threshold": best[0], "answered_with_gold_sentence": round(best[1], 4),
+                             "refusal": round(best[2], 4), "false_refusal": round(best[3], 4)},
+        "script": "evals/train_ranker.py",
+    }  # fmt: skip
+    model = RankerModel(sentence, answer, best[0], meta)
+    args.out.write_text(model.to_json() + "\n", encoding="utf-8")
+    print(f"ranker v{VERSION}: {meta['candidates']} candidates from {len(examples)} dev questions")
+    print(f"gold sentence in the passages {in_passages:.3f}; top-1 is gold (out of fold) {top1:.3f}")
+    print("threshold | answered with gold | refusal | false refusal")
+    for th, acc, refusal, fr in table:
+        mark = " <- chosen" if th == best[0] else ""
+        print(f"{th:9.3f} | {acc:18.3f} | {refusal:7.3f} | {fr:13.3f}{mark}")
+    print("sentence weights (standardised):")
+    for name, w in sorted(zip(FEATURES, sentence.coef, strict=True), key=lambda t: -abs(t[1])):
+        print(f"  {name:16s} {w:+.3f}")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
