@@ -54,8 +54,12 @@ def main() -> None:
     t = time.perf_counter()
     result = index_articles(pipe.store, pipe.embedder, articles, settings)
     ingest_s = time.perf_counter() - t
-    out.update(articles=len(articles), chunks=result.chunks, ingest_s=round(ingest_s, 1),
-               ingest_chunks_per_s=round(result.chunks / ingest_s, 1))  # fmt: skip
+    out.update(
+        articles=len(articles),
+        chunks=result.chunks,
+        ingest_s=round(ingest_s, 1),
+        ingest_chunks_per_s=round(result.chunks / ingest_s, 1),
+    )
 
     texts = [c.embed_text(a) for a in articles[:400] for c in chunk_article(a, settings.chunk_tokens)][: args.encode_sample]
     t = time.perf_counter()
@@ -72,8 +76,12 @@ def main() -> None:
         lat.append((time.perf_counter() - t) * 1000)
         retr.append(a.timings_ms["retrieve"])
         ans.append(a.timings_ms["answer"])
-    out.update(warm_ask_p50_ms=round(statistics.median(lat), 1), warm_ask_p95_ms=round(_pct(lat, 95), 1),
-               retrieve_p50_ms=round(statistics.median(retr), 1), answer_p50_ms=round(statistics.median(ans), 1))  # fmt: skip
+    out.update(
+        warm_ask_p50_ms=round(statistics.median(lat), 1),
+        warm_ask_p95_ms=round(_pct(lat, 95), 1),
+        retrieve_p50_ms=round(statistics.median(retr), 1),
+        answer_p50_ms=round(statistics.median(ans), 1),
+    )
     pipe.close()
 
     exe = str(Path(sys.executable).parent / "assistant")

@@ -26,8 +26,12 @@ from assistant.ingest.parse import parse_path  # noqa: E402
 from assistant.pipeline import Pipeline  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
-QUESTIONS = ["Who greeted Pezeshkian at the airport?", "Where was Pezeshkian officially welcomed?",
-             "What kind of economic corridor does Iran want to develop?", "What did Pezeshkian eat in Baku?"]  # fmt: skip
+QUESTIONS = [
+    "Who greeted Pezeshkian at the airport?",
+    "Where was Pezeshkian officially welcomed?",
+    "What kind of economic corridor does Iran want to develop?",
+    "What did Pezeshkian eat in Baku?",
+]
 
 
 def main() -> None:
@@ -40,8 +44,25 @@ def main() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log = open(tempfile.mktemp(suffix=".log"), "w")
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(args.gguf), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"], stdout=log, stderr=log)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(args.gguf),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--n_threads",
+            "2",
+        ],
+        stdout=log,
+        stderr=log,
+    )
     url = f"http://127.0.0.1:{port}/v1"
     t = time.perf_counter()
     while True:
@@ -67,8 +88,10 @@ def main() -> None:
                 rate = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 else 0.0
                 ttfts.append(ttft)
                 rates.append(rate)
-                print(f"- {q}\n  TTFT {ttft:.2f} s, {rate:.1f} tokens/s, {len(stamps)} tokens, total {total:.1f} s; "
-                      f"kept after check: {'refused' if ans.refused else str(len(ans.citations)) + ' citation(s)'}")  # fmt: skip
+                print(
+                    f"- {q}\n  TTFT {ttft:.2f} s, {rate:.1f} tokens/s, {len(stamps)} tokens, total {total:.1f} s; "
+                    f"kept after check: {'refused' if ans.refused else str(len(ans.citations)) + ' citation(s)'}"
+                )
         if ttfts:
             print(f"\nmedian TTFT {statistics.median(ttfts):.2f} s, median {statistics.median(rates):.1f} tokens/s (2 cores)")
     finally:

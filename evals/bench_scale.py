@@ -105,8 +105,10 @@ def main() -> None:
                 where = {"date_int": {"$gte": since}} if since else None
                 store.vectors.collection.query(query_embeddings=[qv], n_results=30, where=where, include=["distances"])
                 timings.setdefault("plain chroma query" + label, []).append(time.perf_counter() - t)
-        print(f"\n== {written} chunks ({copies} copies): store insert {written / insert_s:.0f} chunks/s "
-              f"(Chroma + FTS5, no embedding), index {_size_mb(home)} MB")  # fmt: skip
+        print(
+            f"\n== {written} chunks ({copies} copies): store insert {written / insert_s:.0f} chunks/s "
+            f"(Chroma + FTS5, no embedding), index {_size_mb(home)} MB"
+        )
         for name, vals in timings.items():
             print(f"  {name:<40} p50 / p95 ms  {_ms(vals)}")
         store.close()

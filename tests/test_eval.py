@@ -34,10 +34,17 @@ def test_question_sets_are_sound_and_disjoint(splits):
 
 def test_checker_catches_bad_evidence_and_shared_documents():
     docs = {"d": {"text": "The leaders met in Rome.", "date": "2023-01-02", "title": "t"}}
-    bad = [{"id": "x", "type": "where", "question": "?", "answers": ["Paris"], "doc_ids": ["d"],
-            "evidence": ["The leaders met in Rome."]},
-           {"id": "y", "type": "where", "question": "?", "answers": ["Rome"], "doc_ids": ["d"],
-            "evidence": ["They met in Rome."]}]  # fmt: skip
+    bad = [
+        {
+            "id": "x",
+            "type": "where",
+            "question": "?",
+            "answers": ["Paris"],
+            "doc_ids": ["d"],
+            "evidence": ["The leaders met in Rome."],
+        },
+        {"id": "y", "type": "where", "question": "?", "answers": ["Rome"], "doc_ids": ["d"], "evidence": ["They met in Rome."]},
+    ]
     problems = check(bad, docs)
     assert any(p.startswith("x: no alias") for p in problems)
     assert any(p.startswith("y: evidence not verbatim") for p in problems)

@@ -43,10 +43,16 @@ def claims(text: str) -> list[tuple[str, list[int]]]:
 
     A marker that follows a sentence's end ('… Sharifov.” [1]') belongs to that sentence.
     """
+    return [(claim, marks) for claim, marks, _ in placed_claims(text)]
+
+
+def placed_claims(text: str) -> list[tuple[str, list[int], tuple[int, int]]]:
+    """`claims`, each with its (paragraph, line) so the answer's layout (bulleted points) survives the check."""
     from assistant.ingest.sentences import split_sentences
 
-    out: list[tuple[str, list[int]]] = []
-    for para in (p.strip() for p in text.split("\n\n")):
+    out: list[tuple[str, list[int], tuple[int, int]]] = []
+    lines = [(pi, li, line.strip()) for pi, p in enumerate(text.split("\n\n")) for li, line in enumerate(p.split("\n"))]
+    for pi, li, para in lines:
         if not para:
             continue
         spans = split_sentences(para)
@@ -60,7 +66,7 @@ def claims(text: str) -> list[tuple[str, list[int]]]:
             marks = markers_in(chunk)
             claim = MARKER_RE.sub("", chunk).strip()
             if claim:
-                out.append((claim, marks))
+                out.append((claim, marks, (pi, li)))
             elif marks and out:  # a lone marker line continues the previous claim
                 out[-1][1].extend(marks)
     return out
@@ -75,18 +81,18 @@ def check_claims(draft: Draft, threshold: float, keep_unsupported: bool = False)
     # The evidence of a citation is its sentence and the article's title, both shown to the user.
     quotes = {c.marker: f"{c.quote} {c.title}" for c in draft.citations}
     best: dict[int, float] = {}
-    kept: list[str] = []
+    kept: list[tuple[str, tuple[int, int]]] = []
     dropped = 0
-    for claim, marks in claims(draft.text):
+    for claim, marks, place in placed_claims(draft.text):
         valid = [m for m in dict.fromkeys(marks) if m in quotes]
         score = support_score(claim, " ".join(quotes[m] for m in valid)) if valid else 0.0
         for m in valid:
             best[m] = max(best.get(m, 0.0), support_score(claim, quotes[m]))
         tail = "".join(f" [{m}]" for m in valid)
         if score >= threshold:
-            kept.append(claim + tail)
+            kept.append((claim + tail, place))
         elif keep_unsupported:
-            kept.append(f"{claim}{tail} [unsupported]")
+            kept.append((f"{claim}{tail} [unsupported]", place))
         else:
             dropped += 1
     for c in draft.citations:
@@ -97,4 +103,12 @@ def check_claims(draft: Draft, threshold: float, keep_unsupported: bool = False)
         notes.append(f"{dropped} statement(s) without support in the cited sources were removed")
     if not kept:
         return replace(draft, text="", citations=[], refused=True, notes=notes)
-    return normalise(replace(draft, text="\n\n".join(kept), notes=notes))
+    return normalise(replace(draft, text=_layout(kept), notes=notes))
+
+
+def _layout(kept: list[tuple[str, tuple[int, int]]]) -> str:
+    """Claims back into their paragraphs and lines: same line joined by a space, lines by a newline."""
+    paras: dict[int, dict[int, list[str]]] = {}
+    for claim, (pi, li) in kept:
+        paras.setdefault(pi, {}).setdefault(li, []).append(claim)
+    return "\n\n".join("\n".join(" ".join(parts) for parts in lines.values()) for lines in paras.values())

@@ -164,8 +164,13 @@ def risk_coverage(points: list[tuple[float, bool, bool]]) -> list[dict]:
     out = []
     for th in sorted({c for c, would, _ in points if would}, reverse=True):
         answered = [ok for c, would, ok in points if would and c >= th]
-        out.append({"threshold": round(th, 4), "coverage": round(len(answered) / total, 4),
-                    "risk": round(1 - sum(answered) / len(answered), 4)})  # fmt: skip
+        out.append(
+            {
+                "threshold": round(th, 4),
+                "coverage": round(len(answered) / total, 4),
+                "risk": round(1 - sum(answered) / len(answered), 4),
+            }
+        )
     return out
 
 

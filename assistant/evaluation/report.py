@@ -27,13 +27,40 @@ DEFINITIONS = """\
 """
 
 _OVERALL_KEYS = [
-    "answer_accuracy", "contains_answer", "exact_match", "short_f1", "recall@1", "recall@5", "recall@10", "mrr",
-    "ndcg@10", "evidence_in_passages", "cites_gold_doc", "cites_gold_evidence", "alce_citation_recall_same_judge",
-    "alce_citation_precision_same_judge", "quote_validity", "refusal_rate", "false_refusal_rate", "coverage",
-    "selective_risk", "aurc", "latency_p50_ms", "latency_p95_ms",
-]  # fmt: skip
-_GROUP_KEYS = ["n", "answer_accuracy", "contains_answer", "exact_match", "recall@5", "cites_gold_evidence",
-               "refusal_rate", "false_refusal_rate", "aurc"]  # fmt: skip
+    "answer_accuracy",
+    "contains_answer",
+    "exact_match",
+    "short_f1",
+    "recall@1",
+    "recall@5",
+    "recall@10",
+    "mrr",
+    "ndcg@10",
+    "evidence_in_passages",
+    "cites_gold_doc",
+    "cites_gold_evidence",
+    "alce_citation_recall_same_judge",
+    "alce_citation_precision_same_judge",
+    "quote_validity",
+    "refusal_rate",
+    "false_refusal_rate",
+    "coverage",
+    "selective_risk",
+    "aurc",
+    "latency_p50_ms",
+    "latency_p95_ms",
+]
+_GROUP_KEYS = [
+    "n",
+    "answer_accuracy",
+    "contains_answer",
+    "exact_match",
+    "recall@5",
+    "cites_gold_evidence",
+    "refusal_rate",
+    "false_refusal_rate",
+    "aurc",
+]
 
 
 def _fmt(v: object) -> str:
@@ -58,16 +85,22 @@ def _group_table(title: str, groups: dict[str, dict]) -> list[str]:
 def render_markdown(report: dict) -> str:
     """The report as Markdown: overall, per split, per type and kind, failure kinds, every failure of the test split."""
     names = list(report["configs"])
-    lines = ["# Evaluation report", "", f"{report['questions']} questions ({', '.join(report['splits'])}); "
-             f"configs: {', '.join(names)}.", ""]  # fmt: skip
+    lines = [
+        "# Evaluation report",
+        "",
+        f"{report['questions']} questions ({', '.join(report['splits'])}); configs: {', '.join(names)}.",
+        "",
+    ]
     if report.get("meta"):
         lines += [f"- {k}: {v}" for k, v in report["meta"].items()] + [""]
     columns = [(n, s) for n in names for s in report["splits"]] if len(report["splits"]) > 1 else [(n, None) for n in names]
     header = [f"{n} {s}" if s else n for n, s in columns]
     lines += ["## Overall", "", "| metric | " + " | ".join(header) + " |", "|---" * (len(header) + 1) + "|"]
     for key in _OVERALL_KEYS:
-        vals = [report["configs"][n]["by_split" if s else "overall"][s][key] if s else report["configs"][n]["overall"][key]
-                for n, s in columns]  # fmt: skip
+        vals = [
+            report["configs"][n]["by_split" if s else "overall"][s][key] if s else report["configs"][n]["overall"][key]
+            for n, s in columns
+        ]
         lines.append(f"| {key} | " + " | ".join(_fmt(v) for v in vals) + " |")
     for n in names:
         cfg = report["configs"][n]
@@ -75,9 +108,13 @@ def render_markdown(report: dict) -> str:
         lines += _group_table(f"## By what is asked ({n}; follow-ups and unanswerable questions by their `asks`)", cfg["by_kind"])
     first = report["configs"][names[0]]
     sel = first["selective"]
-    lines += ["", f"## Selective answering ({names[0]})", "",
-              f"AURC {sel['aurc']:.3f}; at the threshold in use: coverage {sel['coverage']:.3f}, risk {sel['risk']:.3f}. "
-              "The curve is in metrics.png; its points are in report.json."]  # fmt: skip
+    lines += [
+        "",
+        f"## Selective answering ({names[0]})",
+        "",
+        f"AURC {sel['aurc']:.3f}; at the threshold in use: coverage {sel['coverage']:.3f}, risk {sel['risk']:.3f}. "
+        "The curve is in metrics.png; its points are in report.json.",
+    ]
     lines += ["", f"## Failure kinds ({names[0]})", "", "| kind | count | example |", "|---|---|---|"]
     for f in first["failure_kinds"]:
         ex = f["example"]

@@ -111,13 +111,29 @@ def score_question(pipe: Pipeline, q: dict, cfg: EvalConfig, threshold: float | 
     ranked = list(dict.fromkeys(ranked))
     kind = q.get("asks") or q["type"]
     row = QuestionScore(
-        id=q["id"], split=q.get("split", ""), type=q["type"], kind=kind, question=q["question"], config=cfg.name,
-        answerable=answerable, answer=shown, would_answer=None if ans.refused else ans.answer, refused=refused,
-        confidence=ans.confidence, standalone=ans.standalone_question, latency_ms=round(latency, 2),
-        recall_at={str(k): M.recall_at_k(ranked, gold, k) for k in (1, 5, 10)}, mrr=M.mrr(ranked, gold),
-        ndcg10=M.ndcg_at_k(ranked, gold), top_docs=ranked[:10], cited_docs=[c.doc_id for c in ans.citations],
-        quotes=len(ans.citations), items_total=len(M.alias_groups(q)), gold=M.alias_groups(q), gold_docs=gold,
-    )  # fmt: skip
+        id=q["id"],
+        split=q.get("split", ""),
+        type=q["type"],
+        kind=kind,
+        question=q["question"],
+        config=cfg.name,
+        answerable=answerable,
+        answer=shown,
+        would_answer=None if ans.refused else ans.answer,
+        refused=refused,
+        confidence=ans.confidence,
+        standalone=ans.standalone_question,
+        latency_ms=round(latency, 2),
+        recall_at={str(k): M.recall_at_k(ranked, gold, k) for k in (1, 5, 10)},
+        mrr=M.mrr(ranked, gold),
+        ndcg10=M.ndcg_at_k(ranked, gold),
+        top_docs=ranked[:10],
+        cited_docs=[c.doc_id for c in ans.citations],
+        quotes=len(ans.citations),
+        items_total=len(M.alias_groups(q)),
+        gold=M.alias_groups(q),
+        gold_docs=gold,
+    )
     texts = {d: (pipe.store.document(d) or {}).get("text", "") for d in {*gold, *row.cited_docs}}
     for c in ans.citations:
         row.quotes_valid += texts.get(c.doc_id, "")[c.start : c.end] == c.quote
@@ -168,13 +184,17 @@ def aggregate(rows: list[QuestionScore]) -> dict:
     quotes = sum(r.quotes for r in rows)
     sel = selective(rows)
     return {
-        "questions": len(rows), "answerable": len(ans), "unanswerable": len(una),
+        "questions": len(rows),
+        "answerable": len(ans),
+        "unanswerable": len(una),
         "answer_accuracy": _mean([r.answer_accuracy for r in ans]),
         "contains_answer": _mean([r.contains_answer for r in ans]),
         "exact_match": _mean([bool(r.exact_match) for r in short]),
         "short_f1": _mean([r.short_f1 or 0.0 for r in short]),
-        "recall@1": _mean([r.recall_at["1"] for r in ans]), "recall@5": _mean([r.recall_at["5"] for r in ans]),
-        "recall@10": _mean([r.recall_at["10"] for r in ans]), "mrr": _mean([r.mrr for r in ans]),
+        "recall@1": _mean([r.recall_at["1"] for r in ans]),
+        "recall@5": _mean([r.recall_at["5"] for r in ans]),
+        "recall@10": _mean([r.recall_at["10"] for r in ans]),
+        "mrr": _mean([r.mrr for r in ans]),
         "ndcg@10": _mean([r.ndcg10 for r in ans]),
         "evidence_in_passages": _mean([r.evidence_in_passages for r in ans if r.items_total]),
         "cites_gold_doc": _mean([r.cites_gold_doc for r in answered]),
@@ -184,9 +204,12 @@ def aggregate(rows: list[QuestionScore]) -> dict:
         "quote_validity": round(sum(r.quotes_valid for r in rows) / quotes, 4) if quotes else 1.0,
         "refusal_rate": _mean([r.refused for r in una]),
         "false_refusal_rate": _mean([r.refused for r in ans]),
-        "coverage": sel["coverage"], "selective_risk": sel["risk"], "aurc": sel["aurc"],
-        "latency_p50_ms": round(M.percentile(lat, 50), 1), "latency_p95_ms": round(M.percentile(lat, 95), 1),
-    }  # fmt: skip
+        "coverage": sel["coverage"],
+        "selective_risk": sel["risk"],
+        "aurc": sel["aurc"],
+        "latency_p50_ms": round(M.percentile(lat, 50), 1),
+        "latency_p95_ms": round(M.percentile(lat, 95), 1),
+    }
 
 
 def by_group(rows: list[QuestionScore], key: Callable[[QuestionScore], str]) -> dict[str, dict]:

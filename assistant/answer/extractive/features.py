@@ -33,8 +33,10 @@ FEATURES = (
     "first_sentence",  # the article's opening sentence
     "position",  # how far into the article (0 = start, 1 = 4,000+ characters in)
     "length",  # content lemmas / 40, capped
+    "novel",  # share of the sentence's lemmas the question does not contain (an answer adds something new)
     "cov_x_type",  # interactions a linear model cannot form on its own
     "dense_x_type",
+    "first_x_names",  # an opening sentence that matches only the names ("X spoke today with Y")
 )
 
 
@@ -125,6 +127,7 @@ def feature_matrix(q: ParsedQuestion, cands: list[Candidate], qvec: np.ndarray, 
             1.0 / (1.0 + ranks["bm25"]) if "bm25" in ranks else 0.0,
             1.0 / (1.0 + ranks["dense"]) if "dense" in ranks else 0.0,
             _date_ok(q, c), title_cov, 1.0 if c.start == 0 else 0.0, min(1.0, c.start / 4000),
-            min(1.0, len(c.lemmas) / 40), cov * type_found, float(dense[i]) * type_found,
+            min(1.0, len(c.lemmas) / 40), len(sent - set(q.lemmas)) / max(1, len(sent)), cov * type_found,
+            float(dense[i]) * type_found, (1.0 if c.start == 0 else 0.0) * name_cov * (1.0 - focus_covs[i]),
         ])  # fmt: skip
     return np.asarray(rows, dtype=np.float64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant import nlp
 
@@ -65,7 +66,7 @@ def _head_noun(doc, wh_index: int):
         if tok.pos_ in ("NOUN", "PROPN") or tok.tag_ in ("NN", "NNS"):
             head = tok
             continue
-        if tok.pos_ == "ADJ" or (tok.lower_ == "of" and head is not None and head.lemma_.lower() in ("kind", "type", "sort")):
+        if tok.pos_ in ("ADJ", "NUM") or (tok.lower_ == "of" and head is not None and head.lemma_.lower() in ("kind", "type", "sort")):
             head = None if tok.lower_ == "of" else head
             continue
         break
@@ -80,8 +81,9 @@ def _subject_noun(doc, wh_index: int) -> str | None:
     return next((t.lemma_.lower() for t in rest[1:] if t.pos_ == "NOUN"), None)
 
 
+@lru_cache(maxsize=2048)
 def analyse(question: str) -> ParsedQuestion:
-    """Parse one question."""
+    """Parse one question (cached: condense and the reader both ask)."""
     doc = nlp.parse(question)
     low = question.lower()
     ann = nlp.annotate(doc)

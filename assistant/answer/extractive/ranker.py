@@ -18,7 +18,10 @@ from assistant.errors import AssistantError
 MODEL_FILE = "ranker.json"
 VERSION = 1
 # What the calibrator sees of a question's ranked candidates (see `answer_features`).
-ANSWER_FEATURES = ("top_prob", "margin", "top_type_found", "top_name_cov", "top_date_ok", "top_cov", "expects_type")
+ANSWER_FEATURES = (
+    "top_prob", "margin", "top_type_found", "top_name_cov", "top_date_ok", "top_cov", "top_focus_cov", "max_focus_cov",
+    "top_dense", "expects_type",
+)
 
 
 class RankerUnavailable(AssistantError):
@@ -93,4 +96,5 @@ def answer_features(probs: np.ndarray, x: np.ndarray, expects_type: bool) -> np.
     second = probs[order[1]] if probs.size > 1 else 0.0
     col = {n: i for i, n in enumerate(FEATURES)}
     return np.asarray([probs[order[0]], probs[order[0]] - second, top[col["type_found"]], top[col["name_cov"]],
-                       top[col["date_ok"]], top[col["cov"]], float(expects_type)])  # fmt: skip
+                       top[col["date_ok"]], top[col["cov"]], top[col["focus_cov"]], x[:, col["focus_cov"]].max(),
+                       top[col["dense"]], float(expects_type)])  # fmt: skip

@@ -1,0 +1,72 @@
+"""The reader's parts on real spaCy and real SQLite: stored sentence annotations, the shipped ranker, answer shapes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant.answer.extractive.features import FEATURES
+from assistant.answer.extractive.ranker import RankerUnavailable, load_model
+from assistant.documents import Article
+from assistant.ingest.indexer import index_articles
+from assistant.pipeline import Pipeline
+
+TEXT = (
+    "President Biden spoke today with Prime Minister Kishida of Japan. "
+    "The leaders met in Hiroshima on May 19 to discuss semiconductors. "
+    "They agreed to expand cooperation on clean energy and critical minerals."
+)
+
+
+def test_shipped_ranker_loads_and_refuses_other_features():
+    model = load_model()
+    assert model.sentence.names == FEATURES and 0.0 < model.threshold < 1.0
+    assert model.meta["trained_on"] == "evals/dev.jsonl"
+    probs = model.sentence.predict(np.zeros((2, len(FEATURES))))
+    assert probs.shape == (2,) and np.all((probs > 0) & (probs < 1))
+    d = json.loads(model.to_json())
+    d["sentence"]["names"] = d["sentence"]["names"][:-1]
+    with pytest.raises(RankerUnavailable, match="train_ranker"):
+        load_model(json.dumps(d))
+
+
+def test_ingest_stores_every_sentence_with_lemmas_entities_and_a_unit_vector(hash_settings):
+    pipe = Pipeline(hash_settings)
+    try:
+        art = Article(id="a1", title="Biden and Kishida", text=TEXT, date="2023-05-19", source="Test")
+        index_articles(pipe.store, pipe.embedder, [art], hash_settings)
+        starts = [0, TEXT.index("The leaders"), TEXT.index("They agreed")]
+        got = pipe.store.sentence_infos([("a1", s) for s in starts])
+        assert sorted(k[1] for k in got) == starts
+        second = got[("a1", starts[1])]
+        assert TEXT[second.start : second.end] == "The leaders met in Hiroshima on May 19 to discuss semiconductors."
+        assert {"leader", "meet", "hiroshima", "discuss", "semiconductor"} <= set(second.lemmas)
+        assert ("GPE", "Hiroshima") in {(e.label, e.text) for e in second.entities}
+        assert abs(float(np.linalg.norm(second.vector)) - 1.0) < 1e-2
+        changed = Article(id="a1", title="Biden and Kishida", text=TEXT.replace("Hiroshima", "Tokyo"), date="2023-05-19", source="Test")
+        index_articles(pipe.store, pipe.embedder, [changed], hash_settings)
+        again = pipe.store.sentence_infos([("a1", starts[1])])[("a1", starts[1])]
+        assert "tokyo" in again.lemmas and "hiroshima" not in again.lemmas
+        pipe.store.delete("a1")
+        assert pipe.store.sentence_infos([("a1", s) for s in starts]) == {}
+    finally:
+        pipe.close()
+
+
+def test_answer_shapes_on_a_small_index(hash_settings):
+    pipe = Pipeline(hash_settings)
+    try:
+        art = Article(id="a1", title="Biden and Kishida", text=TEXT, date="2023-05-19", source="Test")
+        index_articles(pipe.store, pipe.embedder, [art], hash_settings)
+        pipe.extractive.threshold = 0.0  # the shape of answers, not the refusal, is under test here
+        where = pipe.ask("Where did Biden and Kishida meet in May 2023?")
+        assert not where.refused and where.answer.split("\n\n")[0].startswith("Hiroshima [1]")
+        overview = pipe.ask("What did Biden and Kishida agree on?")
+        first = overview.answer.split("\n\n")[0]
+        assert first.startswith("- ") and first.count("\n- ") >= 1 and len(overview.citations) >= 2
+        for c in overview.citations:
+            assert TEXT[c.start : c.end] == c.quote
+    finally:
+        pipe.close()
