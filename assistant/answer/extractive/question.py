@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant import nlp
+from assistant.answer.extractive.text_terms import MONTHS
 
 # Entity labels that can answer each kind of question (OntoNotes labels).
 EXPECTED = {
@@ -38,8 +39,6 @@ OVERVIEW_NOUNS = set("""topic issue area priority agenda position stance view ou
 _QUANTITY = re.compile(r"^\s*how (many|much)\b|\bnumber of\b", re.I)
 _WHEN = re.compile(r"^\s*when\b", re.I)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")  # fmt: skip
 _WH = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how"}
 
 
@@ -66,7 +65,9 @@ def _head_noun(doc, wh_index: int):
         if tok.pos_ in ("NOUN", "PROPN") or tok.tag_ in ("NN", "NNS"):
             head = tok
             continue
-        if tok.pos_ in ("ADJ", "NUM") or (tok.lower_ == "of" and head is not None and head.lemma_.lower() in ("kind", "type", "sort")):
+        if tok.pos_ in ("ADJ", "NUM") or (
+            tok.lower_ == "of" and head is not None and head.lemma_.lower() in ("kind", "type", "sort")
+        ):
             head = None if tok.lower_ == "of" else head
             continue
         break

@@ -19,8 +19,16 @@ MODEL_FILE = "ranker.json"
 VERSION = 1
 # What the calibrator sees of a question's ranked candidates (see `answer_features`).
 ANSWER_FEATURES = (
-    "top_prob", "margin", "top_type_found", "top_name_cov", "top_date_ok", "top_cov", "top_focus_cov", "max_focus_cov",
-    "top_dense", "expects_type",
+    "top_prob",
+    "margin",
+    "top_type_found",
+    "top_name_cov",
+    "top_date_ok",
+    "top_cov",
+    "top_focus_cov",
+    "max_focus_cov",
+    "top_dense",
+    "expects_type",
 )
 
 
