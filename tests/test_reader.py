@@ -45,7 +45,9 @@ def test_ingest_stores_every_sentence_with_lemmas_entities_and_a_unit_vector(has
         assert {"leader", "meet", "hiroshima", "discuss", "semiconductor"} <= set(second.lemmas)
         assert ("GPE", "Hiroshima") in {(e.label, e.text) for e in second.entities}
         assert abs(float(np.linalg.norm(second.vector)) - 1.0) < 1e-2
-        changed = Article(id="a1", title="Biden and Kishida", text=TEXT.replace("Hiroshima", "Tokyo"), date="2023-05-19", source="Test")
+        changed = Article(
+            id="a1", title="Biden and Kishida", text=TEXT.replace("Hiroshima", "Tokyo"), date="2023-05-19", source="Test"
+        )
         index_articles(pipe.store, pipe.embedder, [changed], hash_settings)
         again = pipe.store.sentence_infos([("a1", starts[1])])[("a1", starts[1])]
         assert "tokyo" in again.lemmas and "hiroshima" not in again.lemmas

@@ -20,6 +20,7 @@ MAX_POINTS = 4  # sentences in a list or overview answer
 LIST_RATIO = 0.5  # a further list item needs this share of the best sentence's probability
 OVERVIEW_FLOOR = 0.15  # an overview point needs at least this probability
 MMR_LAMBDA = 0.7  # relevance against novelty when choosing overview points
+NAME_SUFFIXES = {"jr", "sr"}  # the recogniser sometimes tags "Jr." in "Joseph R. Biden, Jr." as a place
 
 
 class ExtractiveAnswerer:
@@ -122,24 +123,32 @@ def _dated(text: str, published: str | None) -> str:
     return text[:cut] + annotate(rel, published, text)[len(rel) :] + text[cut:]
 
 
-def _phrase(q: ParsedQuestion, c: Candidate, marker: int) -> str | None:
-    """The entity (entities, for people) of the expected label, not named by the question, nearest its terms."""
+def _items(q: ParsedQuestion, c: Candidate) -> list[str]:
+    """The entities of the expected label that the question does not name, best first: for a list question every
+    one of them in reading order (an itinerary names several countries), for "who" every person (up to three, as
+    written), otherwise the one nearest the question's terms in the sentence."""
     if not q.expected:
-        return None
-    found = new_entities(q, c, q.expected)
+        return []
+    found = [e for e in new_entities(q, c, q.expected) if e.text.strip(".").lower() not in NAME_SUFFIXES]
     if not found:
-        return None
-    anchors = [i for lem in q.lemmas for i in _find_all(c.text.lower(), lem)] or [0]
-    found.sort(key=lambda e: min(abs(e.start - a) for a in anchors))
+        return []
     people = [e for e in found if e.label == "PERSON"]
     if q.kind == "who" and people:  # a person answers "who" before an organisation or nationality does
-        people = people[:3]
-        people.sort(key=lambda e: e.start)
-        phrase = " and ".join(dict.fromkeys(e.text for e in people))
-    else:
-        phrase = found[0].text
-        if q.kind == "when":
-            phrase = annotate(phrase, c.passage.date, c.text)
+        found = people
+    if q.multi or (q.kind == "who" and people):
+        return list(dict.fromkeys(e.text for e in sorted(found, key=lambda e: e.start)))[: 5 if q.multi else 3]
+    anchors = [i for lem in q.lemmas for i in _find_all(c.text.lower(), lem)] or [0]
+    return [min(found, key=lambda e: min(abs(e.start - a) for a in anchors)).text]
+
+
+def _phrase(q: ParsedQuestion, c: Candidate, marker: int) -> str | None:
+    """The short answer led with, or None: the items joined, a relative day resolved for "when"."""
+    items = _items(q, c)
+    if not items:
+        return None
+    phrase = ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+    if q.kind == "when" and len(items) == 1:
+        phrase = annotate(phrase, c.passage.date, c.text)
     return f"{phrase} [{marker}]"
 
 
@@ -154,13 +163,14 @@ def _find_all(text: str, word: str) -> list[int]:
 def _list_items(q: ParsedQuestion, ranked: list[Candidate]) -> list[Candidate]:
     """The best sentence plus close runners-up from other articles that hold an item of the expected type."""
     best = ranked[0]
-    chosen, docs = [best], {best.passage.doc_id}
+    chosen, docs, seen = [best], {best.passage.doc_id}, set(_items(q, best))
     for c in ranked[1:]:
         if len(chosen) >= MAX_POINTS or c.prob < LIST_RATIO * best.prob:
             break
-        if c.passage.doc_id in docs or (q.expected and not new_entities(q, c, q.expected)):
-            continue
+        if c.passage.doc_id in docs or (q.expected and not set(_items(q, c)) - seen):
+            continue  # one item per article, and only sentences that add an item not listed yet
         docs.add(c.passage.doc_id)
+        seen.update(_items(q, c))
         chosen.append(c)
     return chosen
 
