@@ -26,9 +26,9 @@ $(VENV)/.installed-llm: pyproject.toml
 	touch $@
 
 EXAMPLES := "Where did Jake Sullivan meet Wang Yi in January 2024?" \
-            "Who led the presidential delegation to the inauguration of Ecuador's new president in May 2021?"
+            "How much did the Biden administration ask Congress for in its April 2022 aid request for Ukraine?"
 
-# The first run indexes the 1,250 releases (about 4 min on 2 cores); later runs skip unchanged articles in seconds.
+# The first run indexes the 1,250 releases (about 8 min on 2 cores); later runs skip unchanged articles in seconds.
 run: install
 	$(BIN)/assistant ingest corpus/
 	$(BIN)/assistant ask "$(QUESTION)"

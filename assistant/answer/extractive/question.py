@@ -120,6 +120,8 @@ def analyse(question: str) -> ParsedQuestion:
             kind = wh.lower_
     if low.lstrip().startswith(("list ", "name ")):
         multi = True
+    if sum(e.label == "DATE" for e in ann.entities) >= 2:  # "in May 2021 and in February 2022": one item per date
+        multi = True
     if not expected:
         expected = EXPECTED.get(kind, frozenset())
     words = frozenset(t.lower_.replace("’", "'") for t in doc if not t.is_punct)
