@@ -35,7 +35,11 @@ def test_seed_follow_up_and_refusal(real_pipeline):
     ("question", "expected", "doc_id"),
     [
         ("Where did Jake Sullivan meet Wang Yi in January 2024?", "Bangkok", "wh-2024-01-27-9c12468b"),
-        ("How much did the Biden administration ask Congress for in its April 2022 aid request for Ukraine?", "$33 billion", None),
+        (
+            "How much did the Biden administration ask Congress for in its April 2022 aid request for Ukraine?",
+            "$33 billion",
+            None,
+        ),
         ("How many nations were represented at Sullivan's May 2024 meeting about hostages?", "18", "wh-2024-05-16-f948cc77"),
         ("Who signed the Artemis Accords for Singapore?", "Gan Kim Yong", "sd-2022-03-28-5793e00b"),
     ],
