@@ -81,6 +81,11 @@ def test_followup_pronouns_resolve_from_the_previous_question_and_answer():
     place = [{"question": "Where did Blinken meet the Yemeni prime minister in 2022?", "answer": "Aden [1]\n\nquote [1]"}]
     out = condense("Which council president did he meet there?", place)
     assert out.startswith("Which council president did Blinken meet in Aden?") and "2022" in out
+    chain = [
+        {"question": "What did Biden discuss with Kishida?", "answer": "x"},
+        {"question": "When did they meet?", "answer": "y"},
+    ]
+    assert "Kishida" in condense("Where was that?", chain)  # a follow-up to a follow-up keeps the names
 
 
 def test_claim_check_drops_unsupported_and_uncited_statements():

@@ -41,8 +41,12 @@ def condense(question: str, history: Sequence[Turn | Mapping]) -> str:
     groups or countries; other references get the previous question's names and dates appended."""
     if not history or not needs_context(question):
         return question
-    last = Turn.of(history[-1])
-    prev = analyse(last.question)
+    turns = [Turn.of(t) for t in history[-3:]]
+    last = turns[-1]
+    # The names come from the latest question that has any (a follow-up to a follow-up names no one itself).
+    prev = next(
+        (p for p in (analyse(t.question) for t in reversed(turns)) if p.entities or p.proper_nouns), analyse(last.question)
+    )
     asked = list(prev.entities)
     answered = _entities(_first_paragraph(last.answer))
     own = {e.text.lower() for e in _entities(question)}
