@@ -69,3 +69,12 @@ def test_refusal_lists_closest_articles():
     )
     html = render_sources([ChatEntry("q", ans, {})])
     assert "Closest articles" in html and "Near &lt;i&gt;miss&lt;/i&gt;" in html
+
+
+def test_overview_points_render_as_a_list_with_their_markers():
+    from assistant.ui.render import render_answer
+
+    html = render_answer("- They agreed on <b>trade</b>. [1]\n- They discussed energy. [2]\n\nMore. [3]", 1, {1, 2})
+    assert html.startswith("<ul><li>They agreed on &lt;b&gt;trade&lt;/b&gt;.")
+    assert html.count("<li>") == 2 and 'data-cite="2"' in html and 'data-cite="3"' not in html
+    assert html.endswith("<p>More. </p>")

@@ -73,18 +73,23 @@ def safe_url(url: str | None) -> str | None:
 
 
 def render_answer(text: str, turn: int, valid: set[int]) -> str:
-    """Answer text as paragraphs; valid markers become buttons, invalid ones vanish."""
+    """Answer text as paragraphs (a paragraph of "- " lines as a bulleted list, e.g. an overview); valid markers
+    become buttons, invalid ones vanish."""
+
+    def marker(m: re.Match) -> str:
+        n = int(m.group(1))
+        if n not in valid:
+            return ""
+        return f'<button type="button" class="cite" data-turn="{turn}" data-cite="{n}">[{n}]</button>'
+
     out = []
     for para in (p for p in text.split("\n\n") if p.strip()):
-        escaped = esc(para)
-
-        def marker(m: re.Match) -> str:
-            n = int(m.group(1))
-            if n not in valid:
-                return ""
-            return f'<button type="button" class="cite" data-turn="{turn}" data-cite="{n}">[{n}]</button>'
-
-        out.append(f"<p>{_MARKER.sub(marker, escaped)}</p>")
+        lines = [line.strip() for line in para.split("\n") if line.strip()]
+        if all(line.startswith("- ") for line in lines):
+            items = "".join(f"<li>{_MARKER.sub(marker, esc(line[2:]))}</li>" for line in lines)
+            out.append(f"<ul>{items}</ul>")
+        else:
+            out.append(f"<p>{_MARKER.sub(marker, esc(para))}</p>")
     return "".join(out)
 
 
