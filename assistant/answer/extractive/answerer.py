@@ -13,7 +13,7 @@ from assistant.answer.extractive.features import Candidate, IdfFn, feature_matri
 from assistant.answer.extractive.question import ParsedQuestion, analyse
 from assistant.answer.extractive.ranker import RankerModel, answer_features, load_model
 from assistant.answer.types import Citation, Draft, citation_for
-from assistant.documents import Passage
+from assistant.documents import Entity, Passage
 from assistant.nlp import Embeds
 
 MAX_POINTS = 4  # sentences in a list or overview answer
@@ -138,7 +138,19 @@ def _items(q: ParsedQuestion, c: Candidate) -> list[str]:
     if q.multi or (q.kind == "who" and people):
         return list(dict.fromkeys(e.text for e in sorted(found, key=lambda e: e.start)))[: 5 if q.multi else 3]
     anchors = [i for lem in q.lemmas for i in _find_all(c.text.lower(), lem)] or [0]
-    return [min(found, key=lambda e: min(abs(e.start - a) for a in anchors)).text]
+    return [min(found, key=lambda e: (_specificity(e, c.text), min(abs(e.start - a) for a in anchors))).text]
+
+
+def _specificity(e: Entity, text: str) -> int:
+    """For places, the most specific first: a facility or a named location before a city or country, and in
+    "Vilnius, Lithuania" the first name (the second only locates it). 0 is the most specific."""
+    if e.label not in ("GPE", "LOC", "FAC"):
+        return 0
+    if e.label == "FAC":
+        return 0
+    if text[max(0, e.start - 2) : e.start] == ", ":
+        return 2  # "..., Lithuania": qualifies the place before it
+    return 1
 
 
 def _phrase(q: ParsedQuestion, c: Candidate, marker: int) -> str | None:
