@@ -74,11 +74,6 @@ def strict_match(answer: str, q: dict) -> bool:
     return groups_found(first_paragraph(answer), q) == len(alias_groups(q)) > 0
 
 
-def short_answer(answer: str) -> str:
-    """The first paragraph without markers: the answer phrase when there is one."""
-    return first_paragraph(answer)
-
-
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 
 
@@ -90,7 +85,7 @@ def squad_norm(text: str) -> str:
 
 def exact_match(answer: str, q: dict) -> bool:
     """The short answer equals an alias of the (single) required item after SQuAD normalisation."""
-    short = squad_norm(short_answer(answer))
+    short = squad_norm(first_paragraph(answer))
     return any(short == squad_norm(a) for g in alias_groups(q)[:1] for a in g)
 
 
@@ -110,7 +105,7 @@ def best_f1(answer: str, q: dict) -> float:
     groups = alias_groups(q)
     if not groups:
         return 0.0
-    short = short_answer(answer)
+    short = first_paragraph(answer)
     return sum(max(token_f1(short, a) for a in g) for g in groups) / len(groups)
 
 

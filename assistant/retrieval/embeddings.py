@@ -20,6 +20,9 @@ class EmbedderUnavailable(AssistantError, RuntimeError):
     """The embedding model cannot be loaded from local files."""
 
 
+_RECENT_LOCK = threading.Lock()  # guards each embedder's small cache of recent single texts
+
+
 class Embedder(ABC):
     """Turns texts into unit-length vectors."""
 
@@ -31,8 +34,17 @@ class Embedder(ABC):
         """Embed a batch of texts; vectors are L2-normalised."""
 
     def embed(self, text: str) -> list[float]:
-        """Embed one text."""
-        return self.embed_batch([text])[0]
+        """Embed one text. The last few are remembered: the retriever and the reader both embed the question."""
+        with _RECENT_LOCK:
+            cache = self.__dict__.setdefault("_recent", {})
+            vec = cache.get(text)
+        if vec is None:
+            vec = self.embed_batch([text])[0]
+            with _RECENT_LOCK:
+                if len(cache) >= 64:
+                    cache.pop(next(iter(cache)))  # the oldest (dicts keep insertion order)
+                cache[text] = vec
+        return vec
 
     def warm_up(self) -> None:  # noqa: B027 - optional hook, most embedders need nothing
         """Load heavy resources; cheap to call twice."""

@@ -14,7 +14,7 @@ from assistant.answer.extractive.question import ParsedQuestion, analyse
 from assistant.answer.extractive.ranker import RankerModel, answer_features, load_model
 from assistant.answer.types import Citation, Draft, citation_for
 from assistant.documents import Entity, Passage
-from assistant.nlp import Embeds
+from assistant.retrieval.embeddings import Embedder
 
 MAX_POINTS = 4  # sentences in a list or overview answer
 LIST_RATIO = 0.5  # a further list item needs this share of the best sentence's probability
@@ -30,7 +30,7 @@ class ExtractiveAnswerer:
 
     def __init__(
         self,
-        embedder: Embeds,
+        embedder: Embedder,
         idf: IdfFn,
         infos: SentenceInfoSource,
         model: RankerModel | None = None,
@@ -81,7 +81,7 @@ class ExtractiveAnswerer:
         cands = self.candidates(q, passages)
         if not cands:
             return q, [], 0.0
-        qvec = np.asarray(self.embedder.embed_batch([q.text])[0], dtype=np.float32)
+        qvec = np.asarray(self.embedder.embed(q.text), dtype=np.float32)  # the retriever's vector, remembered
         qvec /= np.linalg.norm(qvec) or 1.0
         x = feature_matrix(q, cands, qvec, self.idf)
         probs = self.model.sentence.predict(x)

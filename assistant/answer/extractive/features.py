@@ -104,6 +104,7 @@ def feature_matrix(q: ParsedQuestion, cands: list[Candidate], qvec: np.ndarray, 
     dense_rank = np.empty(len(cands))
     dense_rank[dense_order] = np.arange(len(cands))
     rows = []
+    contexts: dict[str, str] = {}  # lower-cased title + text per passage, shared by its sentences
     covs = np.asarray([sum(w for t, w in weights.items() if t in set(c.lemmas)) / total for c in cands])
     focus_covs = np.asarray([sum(w for t, w in focus.items() if t in set(c.lemmas)) / focus_total for c in cands])
     best_cov, best_focus, best_dense = max(covs.max(), 1e-6), max(focus_covs.max(), 1e-6), float(dense.max())
@@ -113,7 +114,9 @@ def feature_matrix(q: ParsedQuestion, cands: list[Candidate], qvec: np.ndarray, 
         ctx = sent | set(c.neighbours) | set(title_low.split())
         cov = sum(w for t, w in weights.items() if t in sent) / total
         ctx_cov = sum(w for t, w in weights.items() if t in ctx) / total
-        context_text = _low(f"{c.passage.title} {c.passage.text}")
+        if c.passage.chunk_id not in contexts:
+            contexts[c.passage.chunk_id] = _low(f"{c.passage.title} {c.passage.text}")
+        context_text = contexts[c.passage.chunk_id]
         name_cov = sum(n in context_text for n in names) / len(names) if names else 1.0
         typed = new_entities(q, c, q.expected) if q.expected else []
         type_found = 1.0 if typed else 0.0
