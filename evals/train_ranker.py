@@ -60,11 +60,12 @@ class Retrieved:
 def featurise(items: list[Retrieved]) -> list[Example]:
     """Feature rows for every retrieved question."""
     from assistant.answer.extractive.features import feature_matrix
+    from assistant.answer.extractive.question import analyse
 
     out = []
     for r in items:
-        x = feature_matrix(r.parsed, r.cands, r.qvec, lambda terms, r=r: {t: r.idf.get(t, 1.0) for t in terms})
-        out.append(Example(r.qid, r.answerable, x, r.y, bool(r.parsed.expected)))
+        x = feature_matrix(analyse(r.parsed.text), r.cands, r.qvec, lambda terms, r=r: {t: r.idf.get(t, 1.0) for t in terms})
+        out.append(Example(r.qid, r.answerable, x, r.y, bool(analyse(r.parsed.text).expected)))
     return out
 
 
@@ -81,7 +82,7 @@ def retrieve_all(home: Path, questions: list[dict]) -> list[Retrieved]:
     settings = Settings(home=home)
     pipe = Pipeline(settings)
     index_articles(pipe.store, pipe.embedder, parse_path(ROOT / "corpus"), settings)  # skips what is current
-    reader = ExtractiveAnswerer(pipe.embedder, pipe.idf, pipe.extractive.infos, model=_dummy_model())
+    reader = ExtractiveAnswerer(pipe.embedder, pipe.idf, pipe.extractive.infos, ranker=_dummy_model())
     out = []
     for n, q in enumerate(questions, 1):
         standalone = condense(q["question"], q.get("history") or [])

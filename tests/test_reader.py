@@ -72,3 +72,60 @@ def test_answer_shapes_on_a_small_index(hash_settings):
             assert TEXT[c.start : c.end] == c.quote
     finally:
         pipe.close()
+
+
+def test_follow_up_with_the_extractive_reader_uses_the_rule_based_rewrite(hash_settings, caplog):
+    """The reader's ranker is not a chat model: a follow-up must not be sent to it for rewriting."""
+    pipe = Pipeline(hash_settings)
+    try:
+        art = Article(id="a1", title="Biden and Kishida", text=TEXT, date="2023-05-19", source="Test")
+        index_articles(pipe.store, pipe.embedder, [art], hash_settings)
+        with caplog.at_level("WARNING"):
+            out = pipe.ask("Where did they meet?", history=[{"question": "Did Biden speak with Kishida?", "answer": "Yes."}])
+        assert "condense with the LLM failed" not in caplog.text
+        assert "Biden" in (out.standalone_question or "") or "Kishida" in (out.standalone_question or "")
+    finally:
+        pipe.close()
+
+
+def _cand(text: str, *ents: tuple[str, str]):
+    from assistant.answer.extractive.features import Candidate
+    from assistant.documents import Entity, Passage
+
+    entities = tuple(Entity(label, text.index(t), text.index(t) + len(t), t) for label, t in ents)
+    passage = Passage("c", "d", text, 0, len(text), [], title="t", date="2023-06-11", source="s", url=None)
+    return Candidate(passage, 0, 0, len(text), text, (), entities, np.zeros(3))
+
+
+def test_phrase_prefers_the_specific_entity_near_the_rarest_asked_term():
+    from assistant.answer.extractive.answerer import _phrase
+    from assistant.answer.extractive.question import analyse
+
+    q = analyse("When were the offices set to start taking applications?")
+    c = _cand(
+        "As of today, the partners decided to start taking applications at the offices on June 19, 2023.",
+        ("DATE", "today"),
+        ("DATE", "June 19, 2023"),
+    )
+    assert _phrase(q, c, 1) == "June 19, 2023 [1]"  # an explicit date before a relative one
+    q = analyse("In which city did Biden meet the Prime Minister of the United Kingdom in March 2023?")
+    c = _cand(
+        "Biden met Prime Minister Sunak of the United Kingdom in San Diego, California.",
+        ("GPE", "the United Kingdom"),
+        ("GPE", "San Diego"),
+        ("GPE", "California"),
+    )
+    assert _phrase(q, c, 2) == "San Diego [2]"  # the country is named by the question; the state only locates
+    q = analyse("Where did the South Korean and Japanese advisers meet?")
+    c = _cand("The advisers of the Republic of Korea and Japan met at Annapolis.", ("GPE", "the Republic of Korea"),
+              ("GPE", "Japan"), ("GPE", "Annapolis"))  # fmt: skip
+    assert _phrase(q, c, 1) == "Annapolis [1]"  # "South Korean" names the Republic of Korea
+
+
+def test_question_head_noun_is_kept_only_when_no_entity_type_answers_it():
+    from assistant.answer.extractive.question import analyse
+
+    assert analyse("Which hotel did the delegation stay at?").head == "hotel"
+    assert analyse("Which city hosted the summit?").head is None
+    assert analyse("Which city hosted the summit?").expected == frozenset({"GPE"})
+    assert analyse("How many doses did the United States donate?").head in ("dose", "dos")

@@ -90,7 +90,7 @@ def eval_cmd(ctx, split: str, qset: Path | None, configs, out: Path, corpora, li
                 raise click.ClickException(f"cannot index {path}: {result.errors[0]}")
         with tqdm(total=len(questions) * len(cfgs), desc="evaluating", unit=" q", file=sys.stderr, disable=None) as bar:
             report = run_eval(pipe, questions, cfgs, progress=bar.update)
-        threshold, ranker = pipe.extractive.threshold, pipe.extractive.model.meta.get("trained_on", "?")
+        threshold, ranker = pipe.extractive.threshold, pipe.extractive.ranker.meta.get("trained_on", "?")
     finally:
         pipe.close()
     report["meta"] = {

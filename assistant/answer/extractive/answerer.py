@@ -3,6 +3,7 @@ threshold, and answer with the short phrase of the expected entity type, a list,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -12,10 +13,12 @@ from assistant.answer.extractive.dates import annotate, relative_in
 from assistant.answer.extractive.features import Candidate, IdfFn, feature_matrix, new_entities
 from assistant.answer.extractive.question import ParsedQuestion, analyse
 from assistant.answer.extractive.ranker import RankerModel, answer_features, load_model
+from assistant.answer.extractive.text_terms import MONTHS
 from assistant.answer.types import Citation, Draft, citation_for
 from assistant.documents import Entity, Passage
 from assistant.retrieval.embeddings import Embedder
 
+_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 MAX_POINTS = 4  # sentences in a list or overview answer
 LIST_RATIO = 0.5  # a further list item needs this share of the best sentence's probability
 OVERVIEW_FLOOR = 0.15  # an overview point needs at least this probability
@@ -33,26 +36,26 @@ class ExtractiveAnswerer:
         embedder: Embedder,
         idf: IdfFn,
         infos: SentenceInfoSource,
-        model: RankerModel | None = None,
+        ranker: RankerModel | None = None,
         threshold: float | None = None,
     ) -> None:
         self.embedder = embedder
         self.idf = idf
         self.infos = infos
-        self._model = model
+        self._ranker = ranker
         self._threshold = threshold
 
     @property
-    def model(self) -> RankerModel:
+    def ranker(self) -> RankerModel:
         """The fitted ranker, loaded on first use (ingest never needs it)."""
-        if self._model is None:
-            self._model = load_model()
-        return self._model
+        if self._ranker is None:
+            self._ranker = load_model()
+        return self._ranker
 
     @property
     def threshold(self) -> float:
         """Refuse below this calibrated confidence: the model's operating point unless overridden."""
-        return self.model.threshold if self._threshold is None else self._threshold
+        return self.ranker.threshold if self._threshold is None else self._threshold
 
     @threshold.setter
     def threshold(self, value: float | None) -> None:
@@ -84,10 +87,10 @@ class ExtractiveAnswerer:
         qvec = np.asarray(self.embedder.embed(q.text), dtype=np.float32)  # the retriever's vector, remembered
         qvec /= np.linalg.norm(qvec) or 1.0
         x = feature_matrix(q, cands, qvec, self.idf)
-        probs = self.model.sentence.predict(x)
+        probs = self.ranker.sentence.predict(x)
         for c, p in zip(cands, probs, strict=True):
             c.prob = float(p)
-        conf = float(self.model.answer.predict(answer_features(probs, x, bool(q.expected))[None, :])[0])
+        conf = float(self.ranker.answer.predict(answer_features(probs, x, bool(q.expected))[None, :])[0])
         return q, sorted(cands, key=lambda c: -c.prob), conf
 
     # ---- answering
@@ -104,7 +107,8 @@ class ExtractiveAnswerer:
             chosen = ranked[:1]
         citations: list[Citation] = [citation_for(i, c.passage, c.start, c.end) for i, c in enumerate(chosen, 1)]
         sentences = [f"{_dated(c.text, c.passage.date)} [{i}]" for i, c in enumerate(chosen, 1)]
-        phrases = [p for p in (_phrase(q, c, i) for i, c in enumerate(chosen, 1)) if p]
+        weights = self.idf(list(q.lemmas)) if q.lemmas else {}
+        phrases = [p for p in (_phrase(q, c, i, weights) for i, c in enumerate(chosen, 1)) if p]
         if q.kind == "overview" or (q.multi and len(phrases) < len(chosen)):
             text = "\n".join(f"- {s}" for s in sentences)  # one paragraph: the points are the answer
         elif phrases:
@@ -123,10 +127,10 @@ def _dated(text: str, published: str | None) -> str:
     return text[:cut] + annotate(rel, published, text)[len(rel) :] + text[cut:]
 
 
-def _items(q: ParsedQuestion, c: Candidate) -> list[str]:
+def _items(q: ParsedQuestion, c: Candidate, weights: dict[str, float] | None = None) -> list[str]:
     """The entities of the expected label that the question does not name, best first: for a list question every
     one of them in reading order (an itinerary names several countries), for "who" every person (up to three, as
-    written), otherwise the one nearest the question's terms in the sentence."""
+    written), otherwise the most specific one nearest the question's rarest terms in the sentence."""
     if not q.expected:
         return []
     found = [e for e in new_entities(q, c, q.expected) if e.text.strip(".").lower() not in NAME_SUFFIXES]
@@ -135,27 +139,52 @@ def _items(q: ParsedQuestion, c: Candidate) -> list[str]:
     people = [e for e in found if e.label == "PERSON"]
     if q.kind == "who" and people:  # a person answers "who" before an organisation or nationality does
         found = people
+    elif q.kind == "who" and any(e.label == "ORG" for e in found):  # "which firm": an organisation, not "Polish"
+        found = [e for e in found if e.label == "ORG"]
     if q.multi or (q.kind == "who" and people):
         return list(dict.fromkeys(e.text for e in sorted(found, key=lambda e: e.start)))[: 5 if q.multi else 3]
-    anchors = [i for lem in q.lemmas for i in _find_all(c.text.lower(), lem)] or [0]
-    return [min(found, key=lambda e: (_specificity(e, c.text), min(abs(e.start - a) for a in anchors))).text]
+    low = c.text.lower()
+    terms = _anchor_weights(q, weights)
+    anchors = [(i, w) for t, w in terms.items() for i in _find_all(low, t)]
+
+    def closeness(e: Entity) -> float:  # IDF-weighted nearness to the question's terms
+        return sum(w * float(np.exp(-max(0, e.start - i, i - e.end) / 50.0)) for i, w in anchors)
+
+    return [min(found, key=lambda e: (_specificity(e, c.text), -closeness(e), e.start)).text]
+
+
+def _anchor_weights(q: ParsedQuestion, weights: dict[str, float] | None) -> dict[str, float]:
+    """The question's terms to look for near an answer, by IDF: the words of what is asked about (not the names the
+    question gives, which locate the sentence but not the answer in it), or every term when that leaves none."""
+    weights = weights or {t: 1.0 for t in q.lemmas}
+    names = {w for e in q.entities for w in e.text.lower().split()} | {w.lower() for p in q.proper_nouns for w in p.split()}
+    focus = {t: w for t, w in weights.items() if t not in names}
+    return focus or dict(weights)
 
 
 def _specificity(e: Entity, text: str) -> int:
-    """For places, the most specific first: a facility or a named location before a city or country, and in
-    "Vilnius, Lithuania" the first name (the second only locates it). 0 is the most specific."""
+    """How precisely an entity answers, 0 the most: for places a facility or a named location before a city or
+    country, and in "Vilnius, Lithuania" the first name (the second only locates it); for dates an explicit one
+    ("June 19, 2023") before a relative one ("today") or a number the recogniser took for a date."""
+    if e.label in ("DATE", "TIME"):
+        words = e.text.lower().split()
+        if any(w.strip(",.") in MONTHS for w in words) or _YEAR.search(e.text):
+            return 0
+        return 1 if not any(ch.isdigit() for ch in e.text) else 2
     if e.label not in ("GPE", "LOC", "FAC"):
         return 0
     if e.label == "FAC":
         return 0
     if text[max(0, e.start - 2) : e.start] == ", ":
         return 2  # "..., Lithuania": qualifies the place before it
+    if text[e.end : e.end + 2] == ", " and text[e.end + 2 : e.end + 3].isupper():
+        return 0  # "San Diego, California": a place located by the name after it
     return 1
 
 
-def _phrase(q: ParsedQuestion, c: Candidate, marker: int) -> str | None:
+def _phrase(q: ParsedQuestion, c: Candidate, marker: int, weights: dict[str, float] | None = None) -> str | None:
     """The short answer led with, or None: the items joined, a relative day resolved for "when"."""
-    items = _items(q, c)
+    items = _items(q, c, weights)
     if not items:
         return None
     phrase = ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]

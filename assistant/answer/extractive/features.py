@@ -37,6 +37,10 @@ FEATURES = (
     "cov_x_type",  # interactions a linear model cannot form on its own
     "dense_x_type",
     "first_x_names",  # an opening sentence that matches only the names ("X spoke today with Y")
+    "bigram",  # share of the question's adjacent lemma pairs that stand together (within 2) in the sentence
+    "head_match",  # the noun the question asks for ("which hotel") is in the sentence
+    # a question-level column (equal for every candidate of a question; the calibrator reads it):
+    "head_anywhere",  # the asked-for noun occurs in some candidate (1 when the question has none)
 )
 
 
@@ -66,14 +70,21 @@ def _low(text: str) -> str:
 
 
 def new_entities(q: ParsedQuestion, c: Candidate, labels: frozenset[str] | None = None) -> list[Entity]:
-    """Entities of the sentence (of the given labels) that the question does not already name."""
+    """Entities of the sentence (of the given labels) that the question does not already name, also when it names
+    them in another form ("U.S." for "US", "South Korean" for "the Republic of Korea")."""
     asked = [_low(e.text) for e in q.entities]
+    words = {w.replace(".", "") for w in q.words}
+    stems = {w[:5] for w in words if len(w) >= 5}
     out = []
     for e in c.entities:
         if labels is not None and e.label not in labels:
             continue
         low = _low(e.text)
-        if any(low in a or a in low for a in asked) or all(w in q.words for w in low.split()):
+        parts = [w.replace(".", "") for w in low.split()]
+        if any(low in a or a in low for a in asked) or all(w in words for w in parts):
+            continue
+        last = parts[-1].removesuffix("'s") if parts else ""
+        if len(last) >= 5 and last[:5] in stems:  # the place's head word, as the question's adjective or noun
             continue
         out.append(e)
     return out
@@ -87,6 +98,10 @@ def _date_ok(q: ParsedQuestion, c: Candidate) -> float:
     year_ok = not q.years or date[:4] in q.years or any(y in c.text for y in q.years)
     month_ok = not q.months or (bool(date) and int(date[5:7]) in q.months) or any(MONTHS[m - 1] in low for m in q.months)
     return 1.0 if year_ok and month_ok else 0.0
+
+
+def _bigrams(lemmas: tuple[str, ...], window: int = 2) -> set[tuple[str, str]]:
+    return {(a, lemmas[j]) for i, a in enumerate(lemmas) for j in range(i + 1, min(len(lemmas), i + 1 + window))}
 
 
 def feature_matrix(q: ParsedQuestion, cands: list[Candidate], qvec: np.ndarray, idf: IdfFn) -> np.ndarray:
@@ -108,6 +123,8 @@ def feature_matrix(q: ParsedQuestion, cands: list[Candidate], qvec: np.ndarray, 
     covs = np.asarray([sum(w for t, w in weights.items() if t in set(c.lemmas)) / total for c in cands])
     focus_covs = np.asarray([sum(w for t, w in focus.items() if t in set(c.lemmas)) / focus_total for c in cands])
     best_cov, best_focus, best_dense = max(covs.max(), 1e-6), max(focus_covs.max(), 1e-6), float(dense.max())
+    q_pairs = {p for p in _bigrams(q.lemmas, 1) if p[0] != p[1]}
+    head_anywhere = 1.0 if q.head is None or any(q.head in c.lemmas for c in cands) else 0.0
     for i, c in enumerate(cands):
         sent = set(c.lemmas)
         title_low = _low(c.passage.title)
@@ -132,5 +149,7 @@ def feature_matrix(q: ParsedQuestion, cands: list[Candidate], qvec: np.ndarray, 
             _date_ok(q, c), title_cov, 1.0 if c.start == 0 else 0.0, min(1.0, c.start / 4000),
             min(1.0, len(c.lemmas) / 40), len(sent - set(q.lemmas)) / max(1, len(sent)), cov * type_found,
             float(dense[i]) * type_found, (1.0 if c.start == 0 else 0.0) * name_cov * (1.0 - focus_covs[i]),
+            len(q_pairs & _bigrams(c.lemmas)) / len(q_pairs) if q_pairs else 0.0,
+            1.0 if q.head is not None and q.head in sent else 0.0, head_anywhere,
         ])  # fmt: skip
     return np.asarray(rows, dtype=np.float64)

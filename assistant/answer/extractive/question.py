@@ -31,6 +31,8 @@ HEAD_KINDS = {
         ministry department party network coalition union""",
 }
 _HEAD_KIND = {w: k for k, ws in HEAD_KINDS.items() for w in ws.split()}
+# Place nouns that only a geopolitical name answers (a city or a country is a GPE, never a building or a venue).
+GPE_HEADS = frozenset("country nation city capital province town territory".split())
 # Nouns and verbs that ask for a summary of several points ("what did they agree on", "what is the position on"):
 # the vocabulary of readouts and statements in general, so an overview answer gathers 2-4 sentences.
 OVERVIEW_VERBS = set("discuss agree talk address cover focus emphasize emphasise review raise highlight pledge commit".split())
@@ -56,6 +58,8 @@ class ParsedQuestion:
     months: tuple[int, ...]
     words: frozenset[str] = frozenset()  # every word of the question, lower-cased (to tell what it already names)
     proper_nouns: tuple[str, ...] = ()  # runs of proper nouns as written (names the entity recogniser may miss)
+    head: str | None = None  # lemma of the noun a "which/what/how many" governs ("which hotel" -> hotel), unless it
+    # names an entity type ("which city")
 
 
 def _head_noun(doc, wh_index: int):
@@ -94,6 +98,13 @@ def analyse(question: str) -> ParsedQuestion:
     lemmas = tuple(dict.fromkeys(lem for lem in ann.lemmas if lem not in _WH and lem not in date_words))
     kind, multi, expected = "other", False, frozenset()
     wh = next((t for t in doc if t.lower_ in _WH), None)
+    head_tok = _head_noun(doc, wh.i) if wh is not None and wh.lower_ in ("which", "what") else None
+    if _QUANTITY.search(low):  # "how many doses": the counted noun
+        at = next((t.i for t in doc if t.lower_ in ("many", "number")), len(doc))
+        head_tok = next((t for t in doc[at + 1 :] if t.pos_ == "NOUN"), None)
+    head_lemma = head_tok.lemma_.lower() if head_tok is not None and head_tok.pos_ == "NOUN" else None
+    if head_lemma in _HEAD_KIND:  # "which city": answered by an entity's type, not by the word itself
+        head_lemma = None
     if _QUANTITY.search(low):
         kind = "how_many"
     elif _WHEN.search(low):
@@ -110,6 +121,8 @@ def analyse(question: str) -> ParsedQuestion:
             kind, expected = "who", frozenset({"ORG", "NORP"})
         elif hk:
             kind = hk
+            if head.lemma_.lower() in GPE_HEADS:
+                expected = frozenset({"GPE"})
         elif head is not None and head.lemma_.lower() in OVERVIEW_NOUNS:
             kind, multi = "overview", True
         elif head is None and _subject_noun(doc, wh.i) in OVERVIEW_NOUNS:  # "What is the U.S. position on ..."
@@ -132,4 +145,4 @@ def analyse(question: str) -> ParsedQuestion:
         elif runs[-1]:
             runs.append([])
     proper = tuple(dict.fromkeys(" ".join(r) for r in runs if r))
-    return ParsedQuestion(question.strip(), kind, multi, expected, lemmas, ann.entities, years, months, words, proper)
+    return ParsedQuestion(question.strip(), kind, multi, expected, lemmas, ann.entities, years, months, words, proper, head_lemma)

@@ -16,7 +16,7 @@ from assistant.answer.extractive.features import FEATURES
 from assistant.errors import AssistantError
 
 MODEL_FILE = "ranker.json"
-VERSION = 1
+VERSION = 2
 # What the calibrator sees of a question's ranked candidates (see `answer_features`).
 ANSWER_FEATURES = (
     "top_prob",
@@ -29,6 +29,8 @@ ANSWER_FEATURES = (
     "max_focus_cov",
     "top_dense",
     "expects_type",
+    "top_head_match",
+    "head_anywhere",
 )
 
 
@@ -105,4 +107,5 @@ def answer_features(probs: np.ndarray, x: np.ndarray, expects_type: bool) -> np.
     col = {n: i for i, n in enumerate(FEATURES)}
     return np.asarray([probs[order[0]], probs[order[0]] - second, top[col["type_found"]], top[col["name_cov"]],
                        top[col["date_ok"]], top[col["cov"]], top[col["focus_cov"]], x[:, col["focus_cov"]].max(),
-                       top[col["dense"]], float(expects_type)])  # fmt: skip
+                       top[col["dense"]], float(expects_type), top[col["head_match"]],
+                       top[col["head_anywhere"]]])  # fmt: skip
