@@ -105,3 +105,13 @@ def test_claim_check_drops_unsupported_and_uncited_statements():
     assert "[unsupported]" in flagged.text and "Paris" in flagged.text
     none = check_claims(Draft(text="Nothing cited at all.", citations=[cite]), threshold=0.75)
     assert none.refused and not none.citations
+
+
+def test_support_reads_a_number_before_punctuation_as_the_number():
+    """'On January 10, ...' supports the short answer 'January 10'; a different number still does not."""
+    from assistant.answer.support import support_score
+
+    evidence = "On January 10, the President will meet the Pope. He gave $1,250.50, and 3.9 million doses."
+    assert support_score("January 10", evidence) == 1.0
+    assert support_score("$1,250.50 and 3.9 million", evidence) == 1.0
+    assert support_score("January 11", evidence) <= 0.5

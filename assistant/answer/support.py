@@ -22,7 +22,7 @@ _STOP = frozenset(
     how all any both each few more most other some such only own same too very just into over under about
     after before during between through said says according""".split()
 )
-_TOKEN = re.compile(r"[A-Za-zÀ-ÿ]+|\d[\d,.]*")
+_TOKEN = re.compile(r"[A-Za-zÀ-ÿ]+|\d+(?:[.,]\d+)*")  # "10," at a clause end is the number 10
 
 
 # Date annotations the answerer adds from the article's publication date are derived, not quoted.

@@ -19,9 +19,11 @@ from assistant.documents import Entity, Passage
 from assistant.retrieval.embeddings import Embedder
 
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
-MAX_POINTS = 4  # sentences in a list or overview answer
-LIST_RATIO = 0.5  # a further list item needs this share of the best sentence's probability
-OVERVIEW_FLOOR = 0.15  # an overview point needs at least this probability
+# Composition constants, chosen on the dev split's list and overview questions (gold items covered by the points).
+MAX_POINTS = 4  # sentences in an overview answer
+LIST_POINTS = 5  # sentences in a list answer
+LIST_RATIO = 0.5  # a further list sentence needs this share of the best sentence's probability
+OVERVIEW_FLOOR = 0.2  # an overview point needs this share of the best point's probability
 MMR_LAMBDA = 0.7  # relevance against novelty when choosing overview points
 NAME_SUFFIXES = {"jr", "sr"}  # the recogniser sometimes tags "Jr." in "Joseph R. Biden, Jr." as a place
 
@@ -202,23 +204,31 @@ def _find_all(text: str, word: str) -> list[int]:
 
 
 def _list_items(q: ParsedQuestion, ranked: list[Candidate]) -> list[Candidate]:
-    """The best sentence plus close runners-up from other articles that hold an item of the expected type."""
+    """The best sentence plus close runners-up that each add an item of the expected type not listed yet."""
     best = ranked[0]
-    chosen, docs, seen = [best], {best.passage.doc_id}, set(_items(q, best))
+    chosen, seen = [best], set(_items(q, best))
     for c in ranked[1:]:
-        if len(chosen) >= MAX_POINTS or c.prob < LIST_RATIO * best.prob:
+        if len(chosen) >= LIST_POINTS or c.prob < LIST_RATIO * best.prob:
             break
-        if c.passage.doc_id in docs or (q.expected and not set(_items(q, c)) - seen):
-            continue  # one item per article, and only sentences that add an item not listed yet
-        docs.add(c.passage.doc_id)
-        seen.update(_items(q, c))
+        new = set(_items(q, c)) - seen
+        if q.expected and not new:
+            continue
+        seen.update(new)
         chosen.append(c)
     return chosen
 
 
 def _overview(ranked: list[Candidate]) -> list[Candidate]:
-    """Two to four points chosen for relevance and coverage (maximal marginal relevance over sentence vectors)."""
-    pool = [c for c in ranked[:20] if c.prob >= OVERVIEW_FLOOR] or ranked[:1]
+    """Up to four points from the one article that speaks to the question most (a readout or statement is where an
+    agenda is listed), chosen for relevance and coverage (maximal marginal relevance over sentence vectors); its
+    opening sentence only says who met whom, so it is left out when there are others."""
+    by_doc: dict[str, list[float]] = {}
+    for c in ranked:
+        by_doc.setdefault(c.passage.doc_id, []).append(c.prob)
+    doc = max(by_doc, key=lambda d: sum(sorted(by_doc[d], reverse=True)[:3]))
+    pool = [c for c in ranked if c.passage.doc_id == doc]
+    floor = OVERVIEW_FLOOR * pool[0].prob
+    pool = [c for c in pool if c.prob >= floor and c.start > 0] or pool[:1]
     chosen = [pool[0]]
     while len(chosen) < MAX_POINTS:
         rest = [c for c in pool if c not in chosen]
