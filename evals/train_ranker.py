@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FALSE_REFUSAL_BUDGET = 0.10
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer.extractive.features import FEATURES  # noqa: E402
+from assistant.answer.extractive.features import EVIDENCE, FEATURES  # noqa: E402
 from assistant.answer.extractive.ranker import ANSWER_FEATURES, VERSION, Linear, RankerModel, answer_features  # noqa: E402
 
 
@@ -42,6 +42,7 @@ class Example:
     x: np.ndarray
     y: np.ndarray
     expects_type: bool
+    evidence: np.ndarray  # features.evidence for each candidate as if it were the best one
 
 
 @dataclass
@@ -59,13 +60,16 @@ class Retrieved:
 
 def featurise(items: list[Retrieved]) -> list[Example]:
     """Feature rows for every retrieved question."""
-    from assistant.answer.extractive.features import feature_matrix
+    from assistant.answer.extractive.features import evidence, feature_matrix
     from assistant.answer.extractive.question import analyse
 
     out = []
     for r in items:
-        x = feature_matrix(analyse(r.parsed.text), r.cands, r.qvec, lambda terms, r=r: {t: r.idf.get(t, 1.0) for t in terms})
-        out.append(Example(r.qid, r.answerable, x, r.y, bool(analyse(r.parsed.text).expected)))
+        q = analyse(r.parsed.text)  # parsed again: the cache may predate a change to the question analysis
+        weights = {t: r.idf.get(t, 1.0) for t in q.lemmas}
+        x = feature_matrix(q, r.cands, r.qvec, lambda _terms, w=weights: w)
+        ev = np.asarray([evidence(q, c, r.cands, weights) for c in r.cands]).reshape(len(r.cands), len(EVIDENCE))
+        out.append(Example(r.qid, r.answerable, x, r.y, bool(q.expected), ev))
     return out
 
 
@@ -153,6 +157,10 @@ def stack(examples: list[Example]) -> tuple[np.ndarray, np.ndarray]:
     return np.vstack([e.x for e in rows]), np.concatenate([e.y for e in rows])
 
 
+def _top_evidence(probs: np.ndarray, e: Example) -> np.ndarray:
+    return e.evidence[int(np.argmax(probs))] if probs.size else np.zeros(len(EVIDENCE))
+
+
 def top_is_gold(probs: np.ndarray, e: Example) -> bool:
     """The highest-probability sentence is gold evidence."""
     return bool(e.answerable and probs.size and e.y[int(np.argmax(probs))] > 0)
@@ -187,14 +195,14 @@ def main(argv: list[str] | None = None) -> int:
                 oof[e.qid] = model.predict(e.x)
     sentence = fit_pairwise(examples, args.c) if args.pairwise else fit_linear(*stack(examples), FEATURES, args.c)
 
-    xa = np.vstack([answer_features(oof[e.qid], e.x, e.expects_type) for e in examples])
+    xa = np.vstack([answer_features(oof[e.qid], e.x, e.expects_type, _top_evidence(oof[e.qid], e)) for e in examples])
     ya = np.asarray([top_is_gold(oof[e.qid], e) for e in examples], float)
     answer = fit_linear(xa, ya, ANSWER_FEATURES, args.c, balanced=False)  # calibrated: no reweighting
     conf = answer.predict(xa)
 
     ans = np.asarray([e.answerable for e in examples])
     table = []
-    for th in np.round(np.arange(0.05, 0.96, 0.025), 3):
+    for th in np.round(np.arange(0.05, 0.96, 0.005), 3):
         answered = conf >= th
         acc = float((answered & (ya > 0))[ans].mean())
         refusal = float((~answered)[~ans].mean()) if (~ans).any() else 0.0
@@ -229,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ranker v{VERSION}: {meta['candidates']} candidates from {len(examples)} dev questions")
     print(f"gold sentence in the passages {in_passages:.3f}; top-1 is gold (out of fold) {top1:.3f}")
     print("threshold | answered with gold | refusal | false refusal | utility")
-    for th, acc, refusal, fr, utility in table:
+    for i, (th, acc, refusal, fr, utility) in enumerate(table):
+        if i % 5 and th != best[0]:
+            continue  # every 0.025, and the chosen point
         mark = " <- chosen" if th == best[0] else ""
         print(f"{th:9.3f} | {acc:18.3f} | {refusal:7.3f} | {fr:13.3f} | {utility:7d}{mark}")
     print("sentence weights (standardised):")

@@ -10,7 +10,15 @@ import numpy as np
 
 from assistant.answer.extractive.annotations import SentenceInfoSource, passage_sentences
 from assistant.answer.extractive.dates import annotate, relative_in
-from assistant.answer.extractive.features import Candidate, IdfFn, feature_matrix, new_entities
+from assistant.answer.extractive.features import (
+    Candidate,
+    IdfFn,
+    evidence,
+    feature_matrix,
+    focus_weights,
+    nearness,
+    new_entities,
+)
 from assistant.answer.extractive.question import ParsedQuestion, analyse
 from assistant.answer.extractive.ranker import RankerModel, answer_features, load_model
 from assistant.answer.extractive.text_terms import MONTHS
@@ -88,11 +96,13 @@ class ExtractiveAnswerer:
             return q, [], 0.0
         qvec = np.asarray(self.embedder.embed(q.text), dtype=np.float32)  # the retriever's vector, remembered
         qvec /= np.linalg.norm(qvec) or 1.0
-        x = feature_matrix(q, cands, qvec, self.idf)
+        weights = self.idf(list(q.lemmas)) if q.lemmas else {}
+        x = feature_matrix(q, cands, qvec, lambda _terms: weights)
         probs = self.ranker.sentence.predict(x)
         for c, p in zip(cands, probs, strict=True):
             c.prob = float(p)
-        conf = float(self.ranker.answer.predict(answer_features(probs, x, bool(q.expected))[None, :])[0])
+        top = evidence(q, cands[int(np.argmax(probs))], cands, weights)
+        conf = float(self.ranker.answer.predict(answer_features(probs, x, bool(q.expected), top)[None, :])[0])
         return q, sorted(cands, key=lambda c: -c.prob), conf
 
     # ---- answering
@@ -145,23 +155,8 @@ def _items(q: ParsedQuestion, c: Candidate, weights: dict[str, float] | None = N
         found = [e for e in found if e.label == "ORG"]
     if q.multi or (q.kind == "who" and people):
         return list(dict.fromkeys(e.text for e in sorted(found, key=lambda e: e.start)))[: 5 if q.multi else 3]
-    low = c.text.lower()
-    terms = _anchor_weights(q, weights)
-    anchors = [(i, w) for t, w in terms.items() for i in _find_all(low, t)]
-
-    def closeness(e: Entity) -> float:  # IDF-weighted nearness to the question's terms
-        return sum(w * float(np.exp(-max(0, e.start - i, i - e.end) / 50.0)) for i, w in anchors)
-
-    return [min(found, key=lambda e: (_specificity(e, c.text), -closeness(e), e.start)).text]
-
-
-def _anchor_weights(q: ParsedQuestion, weights: dict[str, float] | None) -> dict[str, float]:
-    """The question's terms to look for near an answer, by IDF: the words of what is asked about (not the names the
-    question gives, which locate the sentence but not the answer in it), or every term when that leaves none."""
-    weights = weights or {t: 1.0 for t in q.lemmas}
-    names = {w for e in q.entities for w in e.text.lower().split()} | {w.lower() for p in q.proper_nouns for w in p.split()}
-    focus = {t: w for t, w in weights.items() if t not in names}
-    return focus or dict(weights)
+    focus = focus_weights(q, weights or {t: 1.0 for t in q.lemmas})
+    return [min(found, key=lambda e: (_specificity(e, c.text), -nearness(c.text, e.start, e.end, focus), e.start)).text]
 
 
 def _specificity(e: Entity, text: str) -> int:
@@ -193,14 +188,6 @@ def _phrase(q: ParsedQuestion, c: Candidate, marker: int, weights: dict[str, flo
     if q.kind == "when" and len(items) == 1:
         phrase = annotate(phrase, c.passage.date, c.text)
     return f"{phrase} [{marker}]"
-
-
-def _find_all(text: str, word: str) -> list[int]:
-    out, at = [], text.find(word)
-    while at >= 0 and word:
-        out.append(at)
-        at = text.find(word, at + 1)
-    return out
 
 
 def _list_items(q: ParsedQuestion, ranked: list[Candidate]) -> list[Candidate]:

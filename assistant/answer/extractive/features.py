@@ -90,6 +90,49 @@ def new_entities(q: ParsedQuestion, c: Candidate, labels: frozenset[str] | None 
     return out
 
 
+# What the calibrator reads about the best sentence beyond its features: does it hold a phrase that answers, and does
+# its article speak to what is asked at all (an unanswerable look-alike question shares the names but not the detail).
+EVIDENCE = (
+    "has_phrase",  # an entity of the expected label the question does not name (1 when no label is expected)
+    "phrase_near",  # IDF-weighted nearness of that entity to the question's focus terms, over their total weight
+    "doc_miss_share",  # IDF share of the focus terms found nowhere in the article's candidate sentences or its title
+    "doc_miss_rarest",  # the rarest such missing term's IDF over the rarest focus term's (0 when none is missing)
+)
+
+
+def focus_weights(q: ParsedQuestion, weights: dict[str, float]) -> dict[str, float]:
+    """The IDF weights of what the question asks about: its terms minus the names it gives (or all, if only names)."""
+    names = {w for e in q.entities for w in _low(e.text).split()} | {w.lower() for p in q.proper_nouns for w in p.split()}
+    return {t: w for t, w in weights.items() if t not in names} or dict(weights)
+
+
+def nearness(text: str, start: int, end: int, focus: dict[str, float]) -> float:
+    """Sum over focus-term occurrences in `text` of IDF * exp(-characters between them and [start, end) / 50)."""
+    low = text.lower()
+    return sum(w * float(np.exp(-max(0, start - i, i - end) / 50.0)) for t, w in focus.items() for i in find_all(low, t))
+
+
+def find_all(text: str, word: str) -> list[int]:
+    """Every offset of `word` in `text`."""
+    out, at = [], text.find(word)
+    while at >= 0 and word:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out
+
+
+def evidence(q: ParsedQuestion, top: Candidate, cands: list[Candidate], weights: dict[str, float]) -> np.ndarray:
+    """EVIDENCE for the best-ranked candidate."""
+    focus = focus_weights(q, weights)
+    total = sum(focus.values()) or 1.0
+    typed = new_entities(q, top, q.expected) if q.expected else []
+    near = max((nearness(top.text, e.start, e.end, focus) for e in typed), default=0.0) / total
+    doc = set(_low(top.passage.title).split()).union(*(c.lemmas for c in cands if c.passage.doc_id == top.passage.doc_id))
+    missing = [w for t, w in focus.items() if t not in doc]
+    rarest = max(focus.values(), default=1.0) or 1.0
+    return np.asarray([1.0 if typed or not q.expected else 0.0, near, sum(missing) / total, max(missing, default=0.0) / rarest])
+
+
 def _date_ok(q: ParsedQuestion, c: Candidate) -> float:
     if not q.years and not q.months:
         return 1.0

@@ -12,7 +12,7 @@ from importlib import resources
 
 import numpy as np
 
-from assistant.answer.extractive.features import FEATURES
+from assistant.answer.extractive.features import EVIDENCE, FEATURES
 from assistant.errors import AssistantError
 
 MODEL_FILE = "ranker.json"
@@ -31,6 +31,7 @@ ANSWER_FEATURES = (
     "expects_type",
     "top_head_match",
     "head_anywhere",
+    *EVIDENCE,
 )
 
 
@@ -97,8 +98,9 @@ def load_model(text: str | None = None) -> RankerModel:
     return RankerModel(Linear.from_dict(d["sentence"]), Linear.from_dict(d["answer"]), float(d["threshold"]), d["meta"])
 
 
-def answer_features(probs: np.ndarray, x: np.ndarray, expects_type: bool) -> np.ndarray:
-    """What the calibrator sees: the best candidate's probability and features, and its lead over the second."""
+def answer_features(probs: np.ndarray, x: np.ndarray, expects_type: bool, top_evidence: np.ndarray) -> np.ndarray:
+    """What the calibrator sees: the best candidate's probability and features, its lead over the second, and the
+    EVIDENCE about it (`features.evidence`)."""
     if probs.size == 0:
         return np.zeros(len(ANSWER_FEATURES))
     order = np.argsort(-probs, kind="stable")
@@ -108,4 +110,4 @@ def answer_features(probs: np.ndarray, x: np.ndarray, expects_type: bool) -> np.
     return np.asarray([probs[order[0]], probs[order[0]] - second, top[col["type_found"]], top[col["name_cov"]],
                        top[col["date_ok"]], top[col["cov"]], top[col["focus_cov"]], x[:, col["focus_cov"]].max(),
                        top[col["dense"]], float(expects_type), top[col["head_match"]],
-                       top[col["head_anywhere"]]])  # fmt: skip
+                       top[col["head_anywhere"]], *top_evidence])  # fmt: skip
