@@ -8,12 +8,17 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError
+from assistant.feedback import FeedbackStore, make_feedback
 from assistant.retrieval.retriever import Filters, parse_filters
+from assistant.ui.examples import example_questions
+from assistant.ui.export import conversation_markdown
 from assistant.ui.render import CSS, HEAD, ChatEntry, esc, paragraph_around, render_conversation, render_sources
 
 if TYPE_CHECKING:
@@ -30,6 +35,7 @@ class UIUnavailable(AssistantError, RuntimeError):
 
 MAX_UPLOAD = "20mb"
 ALL_SOURCES = "All sources"
+EXAMPLES = 5  # example questions on the empty chat
 
 
 def _import_gradio():
@@ -44,9 +50,10 @@ def _import_gradio():
 class AssistantUI:
     """Holds the one pipeline the app shares across sessions; per-session state lives in gr.State."""
 
-    def __init__(self, pipe: Pipeline, ingest_dir: Path | None = None) -> None:
+    def __init__(self, pipe: Pipeline, ingest_dir: Path | None = None, feedback: FeedbackStore | None = None) -> None:
         self.pipe = pipe
         self.ingest_dir = ingest_dir.resolve() if ingest_dir else None  # server paths allowed only under this folder
+        self.feedback_store = feedback or FeedbackStore(pipe.settings.feedback_path)
         self._ingest_lock = threading.Lock()
 
     def server_path(self, text: str) -> Path:
@@ -112,6 +119,52 @@ class AssistantUI:
         ans = self.pipe.ask(question, history=hist, filters=self._filters(since, until, source), k=int(k))
         return ans.to_dict()
 
+    def examples(self) -> list[str]:
+        """Example questions from the newest indexed titles."""
+        return example_questions(self.pipe.store.find_documents("", limit=200), EXAMPLES)
+
+    # ---- feedback and export
+    def resolve_article(self, text: str) -> str | None:
+        """The doc id of the article a user named by id or by (part of) its title, when exactly one matches."""
+        text = (text or "").strip()
+        if not text:
+            return None
+        if self.pipe.store.document(text):
+            return text
+        found = self.pipe.store.find_documents(text, limit=2)
+        return found[0]["doc_id"] if len(found) == 1 else None
+
+    def feedback(self, turns: list[ChatEntry], index: int | None, verdict: str, correction: str = "", article: str = "") -> str:
+        """Append a verdict on the answer `turns[index]` to feedback.jsonl; returns the message shown."""
+        if not turns:
+            return "Ask a question first."
+        i = len(turns) - 1 if index is None else int(index)
+        if not 0 <= i < len(turns):
+            return "Choose an answer of this conversation."
+        entry = turns[i]
+        doc_id = self.resolve_article(article)
+        item = make_feedback(entry.answer, [t.turn for t in turns[:i]], verdict, correction, doc_id, article)
+        self.feedback_store.append(item)
+        if verdict == "up":
+            return "Thanks: recorded as a right answer."
+        note = (
+            f" Supporting article: {doc_id}."
+            if doc_id
+            else (" The article was not found by id or title." if article.strip() else "")
+        )
+        kept = "recorded with your correction" if item.correction else "recorded (add the right answer to make it a test case)"
+        return f"Thanks: {kept}.{note}"
+
+    def export(self, turns: list[ChatEntry]) -> tuple[str, str | None]:
+        """The conversation as Markdown, and a file of it to download."""
+        if not turns:
+            return "", None
+        text = conversation_markdown(turns)
+        folder = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+        path = folder / "conversation.md"
+        path.write_text(text, encoding="utf-8")
+        return text, str(path)
+
     # ---- ingest
     def ingest(self, files, path_text):
         """Index uploaded files and/or a server-side path; stream progress and per-record errors."""
@@ -152,6 +205,18 @@ class AssistantUI:
             f"<table><tr><th>source</th><th>year</th><th>documents</th></tr>{rows}</table>"
         )
 
+    def ranges_html(self) -> str:
+        """The dates each source covers."""
+        rows = "".join(
+            f"<tr><td>{esc(r.source)}</td><td>{esc(r.first or 'undated')}</td><td>{esc(r.last or 'undated')}</td>"
+            f"<td>{r.documents}</td><td>{r.undated}</td></tr>"
+            for r in self.pipe.store.date_ranges()
+        )
+        return (
+            '<table id="date-ranges"><tr><th>source</th><th>from</th><th>to</th><th>documents</th><th>undated</th></tr>'
+            f"{rows}</table>"
+        )
+
     def search_articles(self, query: str) -> list[list[str]]:
         """Indexed articles whose title contains the query."""
         return [[d["date"] or "", d["source"], d["title"], d["doc_id"]] for d in self.pipe.store.find_documents(query)]
@@ -159,6 +224,14 @@ class AssistantUI:
     def sources(self) -> list[str]:
         """Choices for the source filter."""
         return [ALL_SOURCES] + [s for s, _ in self.pipe.store.sources()]
+
+
+def theme():
+    """Gradio's default theme with one complete font: the theme's semi-bold Source Sans Pro file is a 55-glyph
+    subset, so bold text mixed its few capitals with another font's; weight 600 now uses the complete Bold face."""
+    gr = _import_gradio()
+    font = gr.themes.LocalFont("Source Sans Pro", weights=(400, 700))
+    return gr.themes.Default(font=(font, "ui-sans-serif", "system-ui", "sans-serif"))
 
 
 def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
@@ -172,6 +245,19 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
             with gr.Row():
                 with gr.Column(scale=3):
                     conv = gr.HTML(render_conversation([]), elem_id="conversation")
+                    first = ui.examples()
+                    with gr.Column(elem_id="examples", visible=bool(first)) as examples_box:
+                        gr.Markdown("Try a question about the newest articles:")
+                        example_btns = [
+                            gr.Button(
+                                first[i] if i < len(first) else "",
+                                visible=i < len(first),
+                                size="sm",
+                                elem_classes=["example"],
+                                elem_id=f"example-{i}",
+                            )
+                            for i in range(EXAMPLES)
+                        ]
                     question = gr.Textbox(
                         label="Question",
                         placeholder="Who greeted Pezeshkian at the airport?",
@@ -182,6 +268,27 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
                     with gr.Row():
                         ask_btn = gr.Button("Ask", variant="primary", elem_id="ask")
                         new_btn = gr.Button("New conversation", elem_id="new")
+                    with gr.Group(visible=False, elem_id="feedback") as fb_box:
+                        fb_turn = gr.Dropdown([], label="Was this answer right?", elem_id="fb-turn")
+                        with gr.Row():
+                            up_btn = gr.Button("👍 Right", elem_id="fb-up", size="sm")
+                            down_btn = gr.Button("👎 Wrong", elem_id="fb-down", size="sm")
+                        with gr.Column(visible=False) as fb_down_box:
+                            correction = gr.Textbox(label="The right answer (optional)", elem_id="fb-correction")
+                            article = gr.Textbox(
+                                label="The article that supports it: id or title (optional)", elem_id="fb-article"
+                            )
+                            send_btn = gr.Button("Send feedback", elem_id="fb-send", size="sm")
+                        fb_status = gr.Markdown("", elem_id="fb-status")
+                    with gr.Accordion("Export the conversation", open=False, visible=False, elem_id="export") as export_box:
+                        export_btn = gr.Button("Export as Markdown", elem_id="export-btn", size="sm")
+                        export_md = gr.Textbox(
+                            label="Markdown (copy button at the top right)",
+                            lines=8,
+                            buttons=["copy"],
+                            elem_id="export-md",
+                        )
+                        export_file = gr.File(label="Download", elem_id="export-file")
                     with gr.Accordion("Filters", open=False):
                         with gr.Row():
                             since = gr.Textbox(label="Since (YYYY-MM-DD)", elem_id="since")
@@ -191,11 +298,52 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     panel = gr.HTML(render_sources([]), elem_id="sources")
-            inputs = [question, turns, since, until, source, k]
             outputs = [conv, panel, turns, question]
-            ask_btn.click(ui.chat, inputs, outputs, api_visibility="private")
-            question.submit(ui.chat, inputs, outputs, api_visibility="private")
-            new_btn.click(lambda: (render_conversation([]), render_sources([]), [], ""), None, outputs, api_visibility="private")
+            after_outputs = [examples_box, fb_box, fb_turn, fb_down_box, fb_status, export_box]
+
+            def after(entries):
+                """Examples only on the empty chat; feedback and export once there is an answer."""
+                choices = [(f"{i + 1}. {t.question[:90]}", i) for i, t in enumerate(entries or [])]
+                return (
+                    gr.Column(visible=not entries),
+                    gr.Group(visible=bool(entries)),
+                    gr.Dropdown(choices=choices, value=choices[-1][1] if choices else None),
+                    gr.Column(visible=False),
+                    "",
+                    gr.Accordion(visible=bool(entries)),
+                )
+
+            for trigger, asked in ((ask_btn.click, question), (question.submit, question)):
+                trigger(ui.chat, [asked, turns, since, until, source, k], outputs, api_visibility="private").then(
+                    after, turns, after_outputs, api_visibility="private"
+                )
+            for btn in example_btns:
+                btn.click(ui.chat, [btn, turns, since, until, source, k], outputs, api_visibility="private").then(
+                    after, turns, after_outputs, api_visibility="private"
+                )
+            new_btn.click(
+                lambda: (render_conversation([]), render_sources([]), [], ""), None, outputs, api_visibility="private"
+            ).then(after, turns, after_outputs, api_visibility="private")
+            up_btn.click(
+                lambda t, i: (ui.feedback(t, i, "up"), gr.Column(visible=False)),
+                [turns, fb_turn],
+                [fb_status, fb_down_box],
+                api_visibility="private",
+            )
+            down_btn.click(lambda: (gr.Column(visible=True), ""), None, [fb_down_box, fb_status], api_visibility="private")
+            send_btn.click(
+                lambda t, i, c, a: (ui.feedback(t, i, "down", c, a), gr.Column(visible=False), "", ""),
+                [turns, fb_turn, correction, article],
+                [fb_status, fb_down_box, correction, article],
+                api_visibility="private",
+            )
+            export_btn.click(ui.export, turns, [export_md, export_file], api_visibility="private")
+
+            def refresh_examples():
+                found = ui.examples()
+                return [gr.Button(found[i] if i < len(found) else "", visible=i < len(found)) for i in range(EXAMPLES)]
+
+            app.load(refresh_examples, None, example_btns, api_visibility="private")
         with gr.Tab("Ingest"):
             files = gr.File(file_count="multiple", file_types=[".jsonl", ".txt", ".md", ".html", ".htm"], label="Upload")
             where = f"inside {ui.ingest_dir}" if ui.ingest_dir else "off: start the server with --ingest-dir DIR"
@@ -208,12 +356,16 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
             ingest_btn.click(ui.ingest, [files, path], [ingest_log, stats], api_name="ingest")
         with gr.Tab("Corpus"):
             corpus_stats = gr.HTML(ui.stats_html())
+            ranges = gr.HTML(ui.ranges_html(), elem_id="corpus-ranges")
             query = gr.Textbox(label="Search titles", elem_id="corpus-search")
             table = gr.Dataframe(headers=["date", "source", "title", "id"], value=ui.search_articles(""), wrap=True)
             query.change(ui.search_articles, query, table, api_visibility="private")
             refresh = gr.Button("Refresh")
             refresh.click(
-                lambda q: (ui.stats_html(), ui.search_articles(q)), query, [corpus_stats, table], api_visibility="private"
+                lambda q: (ui.stats_html(), ui.ranges_html(), ui.search_articles(q)),
+                query,
+                [corpus_stats, ranges, table],
+                api_visibility="private",
             )
         gr.api(ui.api_ask, api_name="ask")
     return app
@@ -226,19 +378,26 @@ def serve(
     auth: tuple[str, str] | None = None,
     block: bool = True,
     ingest_dir: Path | None = None,
+    on_ready: Callable[[], None] | None = None,
 ):
-    """Launch the app; never shares publicly."""
+    """Launch the app (never shared publicly); `on_ready` runs once it accepts connections, before blocking."""
     app = build_app(pipe, ingest_dir)
     app.queue(default_concurrency_limit=4, max_size=64)
-    return app.launch(
+    app.launch(
         server_name=host,
         server_port=port,
         auth=auth,
         share=False,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         css=CSS,
         head=HEAD,
+        theme=theme(),
         max_file_size=MAX_UPLOAD,
         quiet=True,
         footer_links=[],
     )
+    if on_ready:
+        on_ready()
+    if block:
+        app.block_thread()
+    return app
