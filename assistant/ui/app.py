@@ -227,11 +227,15 @@ class AssistantUI:
 
 
 def theme():
-    """Gradio's default theme with one complete font: the theme's semi-bold Source Sans Pro file is a 55-glyph
-    subset, so bold text mixed its few capitals with another font's; weight 600 now uses the complete Bold face."""
+    """Gradio's default theme with complete fonts only. Its semi-bold Source Sans Pro (and IBM Plex Mono) files are
+    subsets of a few dozen glyphs, so bold text mixed their few capitals with another font's letters ("Baku" with a
+    shrunken B); declaring only the complete Regular and Bold files makes weight 600 use the Bold face."""
     gr = _import_gradio()
-    font = gr.themes.LocalFont("Source Sans Pro", weights=(400, 700))
-    return gr.themes.Default(font=(font, "ui-sans-serif", "system-ui", "sans-serif"))
+    sans = gr.themes.LocalFont("Source Sans Pro", weights=(400, 700))
+    mono = gr.themes.LocalFont("IBM Plex Mono", weights=(400, 700))
+    return gr.themes.Default(
+        font=(sans, "ui-sans-serif", "system-ui", "sans-serif"), font_mono=(mono, "ui-monospace", "Consolas", "monospace")
+    )
 
 
 def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
