@@ -84,9 +84,7 @@ for i in range(n):
 def test_twenty_processes_appending_at_once_never_tear_a_line(tmp_path):
     path = tmp_path / "feedback.jsonl"
     start = time.time() + 3  # every writer starts at the same moment, once all are up
-    procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), "15", str(start), f"w{w}"], cwd=ROOT) for w in range(20)
-    ]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), "15", str(start), f"w{w}"], cwd=ROOT) for w in range(20)]
     assert all(p.wait(timeout=120) == 0 for p in procs)
     lines = path.read_text(encoding="utf-8").split("\n")
     assert lines[-1] == "" and len(lines) == 20 * 15 + 1

@@ -24,7 +24,8 @@ ARTS = [
 
 
 def test_questions_come_from_titles_one_source_after_another():
-    assert question_from_title("Readout of the Call with Chancellor Scholz") == "What came out of the Call with Chancellor Scholz?"
+    readout = question_from_title("Readout of the Call with Chancellor Scholz")
+    assert readout == "What came out of the Call with Chancellor Scholz?"
     assert question_from_title("Fact Sheet: Biden meets Kishida") == "What do the articles say about “Biden meets Kishida”?"
     assert question_from_title("x" * 200) is None and question_from_title("  ") is None
     docs = [{"title": a.title, "source": a.source} for a in ARTS]  # newest first
@@ -57,7 +58,7 @@ def test_store_date_ranges_per_source_and_examples_from_the_index(hash_settings)
         pipe.close()
 
 
-PAYLOAD = 'Talks <script>alert(1)</script> in [Rome](javascript:x) with *stars* & _under_\n# not a heading\n1. no list'
+PAYLOAD = "Talks <script>alert(1)</script> in [Rome](javascript:x) with *stars* & _under_\n# not a heading\n1. no list"
 
 
 def _entry():
@@ -91,7 +92,7 @@ def test_markdown_export_has_questions_markers_sources_and_escapes_article_text(
 
 
 def _render_commonmark(md: str) -> str:
-    """markdown-it-py (installed with gradio, through rich), a CommonMark renderer, as a reader's viewer would render the export."""
+    """markdown-it-py (installed with gradio, through rich): a CommonMark renderer, as a reader's viewer would use."""
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark").render(md)

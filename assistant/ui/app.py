@@ -226,6 +226,10 @@ class AssistantUI:
         return [ALL_SOURCES] + [s for s, _ in self.pipe.store.sources()]
 
 
+def _status(message: str) -> str:
+    return f'<p class="fb-message">{esc(message)}</p>'
+
+
 def theme():
     """Gradio's default theme with complete fonts only. Its semi-bold Source Sans Pro (and IBM Plex Mono) files are
     subsets of a few dozen glyphs, so bold text mixed their few capitals with another font's letters ("Baku" with a
@@ -272,6 +276,7 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
                     with gr.Row():
                         ask_btn = gr.Button("Ask", variant="primary", elem_id="ask")
                         new_btn = gr.Button("New conversation", elem_id="new")
+                        export_btn = gr.Button("Export as Markdown", elem_id="export-btn", interactive=False)
                     with gr.Group(visible=False, elem_id="feedback") as fb_box:
                         fb_turn = gr.Dropdown([], label="Was this answer right?", elem_id="fb-turn")
                         with gr.Row():
@@ -283,11 +288,10 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
                                 label="The article that supports it: id or title (optional)", elem_id="fb-article"
                             )
                             send_btn = gr.Button("Send feedback", elem_id="fb-send", size="sm")
-                        fb_status = gr.Markdown("", elem_id="fb-status")
-                    with gr.Accordion("Export the conversation", open=False, visible=False, elem_id="export") as export_box:
-                        export_btn = gr.Button("Export as Markdown", elem_id="export-btn", size="sm")
+                        fb_status = gr.HTML("", elem_id="fb-status")
+                    with gr.Group(visible=False, elem_id="export") as export_box:
                         export_md = gr.Textbox(
-                            label="Markdown (copy button at the top right)",
+                            label="The conversation as Markdown (copy button at the top right)",
                             lines=8,
                             buttons=["copy"],
                             elem_id="export-md",
@@ -303,7 +307,7 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
                     gr.Markdown("### Sources")
                     panel = gr.HTML(render_sources([]), elem_id="sources")
             outputs = [conv, panel, turns, question]
-            after_outputs = [examples_box, fb_box, fb_turn, fb_down_box, fb_status, export_box]
+            after_outputs = [examples_box, fb_box, fb_turn, fb_down_box, fb_status, export_btn, export_box]
 
             def after(entries):
                 """Examples only on the empty chat; feedback and export once there is an answer."""
@@ -314,7 +318,8 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
                     gr.Dropdown(choices=choices, value=choices[-1][1] if choices else None),
                     gr.Column(visible=False),
                     "",
-                    gr.Accordion(visible=bool(entries)),
+                    gr.Button(interactive=bool(entries)),
+                    gr.Group(visible=False),  # an export is of the conversation as it was: hidden once it changes
                 )
 
             for trigger, asked in ((ask_btn.click, question), (question.submit, question)):
@@ -329,19 +334,24 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
                 lambda: (render_conversation([]), render_sources([]), [], ""), None, outputs, api_visibility="private"
             ).then(after, turns, after_outputs, api_visibility="private")
             up_btn.click(
-                lambda t, i: (ui.feedback(t, i, "up"), gr.Column(visible=False)),
+                lambda t, i: (_status(ui.feedback(t, i, "up")), gr.Column(visible=False)),
                 [turns, fb_turn],
                 [fb_status, fb_down_box],
                 api_visibility="private",
             )
             down_btn.click(lambda: (gr.Column(visible=True), ""), None, [fb_down_box, fb_status], api_visibility="private")
             send_btn.click(
-                lambda t, i, c, a: (ui.feedback(t, i, "down", c, a), gr.Column(visible=False), "", ""),
+                lambda t, i, c, a: (_status(ui.feedback(t, i, "down", c, a)), gr.Column(visible=False), "", ""),
                 [turns, fb_turn, correction, article],
                 [fb_status, fb_down_box, correction, article],
                 api_visibility="private",
             )
-            export_btn.click(ui.export, turns, [export_md, export_file], api_visibility="private")
+            export_btn.click(
+                lambda t: (*ui.export(t), gr.Group(visible=bool(t))),
+                turns,
+                [export_md, export_file, export_box],
+                api_visibility="private",
+            )
 
             def refresh_examples():
                 found = ui.examples()
