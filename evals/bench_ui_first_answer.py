@@ -83,7 +83,8 @@ def main() -> None:
         port = _port()
         t0 = time.perf_counter()
         cmd = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)]
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        # cwd: `-m` puts the working directory first on sys.path, so it must not be another checkout
+        proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:
             line = proc.stdout.readline() if proc.stdout else ""
             if "Serving on" not in line:
@@ -111,7 +112,7 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-    print(f"code: {args.src}")
+    print(f"code: {args.src} ({proc.args[0]} -m assistant.cli, PYTHONPATH={args.src})")
     print(f"readiness line after {ready:.1f} s, listening after {listening:.1f} s")
     print(f"first answer in the browser: {times[0]:.2f} s")
     if len(times) > 1:

@@ -131,3 +131,25 @@ def test_theme_fonts_have_every_latin_glyph():
     for name in files:
         cmap = TTFont(STATIC_FONTS_DIR / name).getBestCmap()
         assert needed <= set(cmap), f"{name} lacks {sorted(chr(c) for c in needed - set(cmap))}"
+
+
+def test_feedback_from_the_ui_names_the_article_by_title_and_keeps_the_history(hash_settings):
+    from assistant.feedback import FeedbackStore
+    from assistant.ui.app import AssistantUI
+
+    pipe = Pipeline(hash_settings)
+    try:
+        index_articles(pipe.store, pipe.embedder, ARTS, pipe.settings)
+        ui = AssistantUI(pipe)
+        assert ui.feedback([], None, "up") == "Ask a question first."
+        turns = [ui.turn_for(q, [], ui._filters("", "", "All sources"), 4) for q in ("Who met Retno Marsudi?", "Where?")]
+        msg = ui.feedback(turns, 1, "down", "Jakarta", "blinken in jak")
+        assert "Supporting article: c." in msg
+        assert "not found" in ui.feedback(turns, None, "down", "", "no such title")
+        assert ui.feedback(turns, 5, "up") == "Choose an answer of this conversation."
+        first, second = FeedbackStore(hash_settings.feedback_path).read()
+        assert first.doc_ids == ["c"] and first.answers == ["Jakarta"] and first.type == "followup"
+        assert first.history == [{"question": "Who met Retno Marsudi?", "answer": turns[0].answer.answer}]
+        assert second.answers == [] and second.article == "no such title" and second.question == "Where?"
+    finally:
+        pipe.close()
