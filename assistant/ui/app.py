@@ -279,9 +279,9 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
                         export_btn = gr.Button("Export as Markdown", elem_id="export-btn", interactive=False)
                     with gr.Group(visible=False, elem_id="feedback") as fb_box:
                         fb_turn = gr.Dropdown([], label="Was this answer right?", elem_id="fb-turn")
-                        with gr.Row():
-                            up_btn = gr.Button("👍 Right", elem_id="fb-up", size="sm")
-                            down_btn = gr.Button("👎 Wrong", elem_id="fb-down", size="sm")
+                        with gr.Row():  # thumbs up/down as ✓/✗: glyphs of the UI font (emoji fonts may be missing)
+                            up_btn = gr.Button("✓ Right", elem_id="fb-up", size="sm")
+                            down_btn = gr.Button("✗ Wrong", elem_id="fb-down", size="sm")
                         with gr.Column(visible=False) as fb_down_box:
                             correction = gr.Textbox(label="The right answer (optional)", elem_id="fb-correction")
                             article = gr.Textbox(

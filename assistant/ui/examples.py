@@ -19,7 +19,8 @@ def question_from_title(title: str) -> str | None:
         return None
     if _READOUT.match(title):
         return f"What came out of the {_READOUT.sub('', title)}?"
-    return f"What do the articles say about “{title}”?"
+    quoted = title if "“" in title or '"' in title else f"“{title}”"  # no quotes inside quotes
+    return f"What do the articles say about {quoted}?"
 
 
 def example_questions(documents: Iterable[dict], n: int = 5) -> list[str]:
