@@ -120,8 +120,8 @@ class AssistantUI:
         return ans.to_dict()
 
     def examples(self) -> list[str]:
-        """Example questions from the newest indexed titles."""
-        return example_questions(self.pipe.store.find_documents("", limit=200), EXAMPLES)
+        """Example questions from the newest indexed titles (enough of them that a source with older articles shows)."""
+        return example_questions(self.pipe.store.find_documents("", limit=2000), EXAMPLES)
 
     # ---- feedback and export
     def resolve_article(self, text: str) -> str | None:
