@@ -288,7 +288,7 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
                                 label="The article that supports it: id or title (optional)", elem_id="fb-article"
                             )
                             send_btn = gr.Button("Send feedback", elem_id="fb-send", size="sm")
-                        fb_status = gr.HTML("", elem_id="fb-status")
+                    fb_status = gr.HTML("", elem_id="fb-status")
                     with gr.Group(visible=False, elem_id="export") as export_box:
                         export_md = gr.Textbox(
                             label="The conversation as Markdown (copy button at the top right)",
