@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -96,25 +97,28 @@ def test_twenty_processes_appending_at_once_never_tear_a_line(tmp_path):
     assert len(FeedbackStore(path).read()) == 300
 
 
-def _cli(home, *args):
-    return CliRunner().invoke(main, ["--home", str(home), "--embed-model", "hash", *args], catch_exceptions=False)
+def _cli(home, *args, embed="hash"):
+    model = ["--embed-model", embed] if embed else []
+    return CliRunner().invoke(main, ["--home", str(home), *model, *args], catch_exceptions=False)
 
 
-def test_feedback_list_export_and_eval_set_feedback(tmp_path, hash_settings):
+@pytest.mark.parametrize("embed", ["hash", pytest.param(None, marks=pytest.mark.slow, id="real-embedder")])
+def test_feedback_list_export_and_eval_set_feedback(tmp_path, hash_settings, embed):
     from assistant.ingest.indexer import index_articles
     from assistant.ingest.parse import parse_path
     from assistant.pipeline import Pipeline
 
-    home = hash_settings.home
+    settings = replace(hash_settings, embed_model=embed)
+    home = settings.home
     assert "no feedback yet" in _cli(home, "feedback", "list").output
-    pipe = Pipeline(hash_settings)
+    pipe = Pipeline(settings)
     try:
-        index_articles(pipe.store, pipe.embedder, parse_path(SEED), hash_settings)
+        index_articles(pipe.store, pipe.embedder, parse_path(SEED), settings)
         ans = pipe.ask("Who greeted Pezeshkian at the airport?")
     finally:
         pipe.close()
     assert not ans.refused
-    store = FeedbackStore(hash_settings.feedback_path)
+    store = FeedbackStore(settings.feedback_path)
     store.append(make_feedback(ans, [], "up"))
     store.append(make_feedback(ans, [], "down", "Ilham Aliyev"))
     store.append(make_feedback(ans, [], "down"))
@@ -128,7 +132,7 @@ def test_feedback_list_export_and_eval_set_feedback(tmp_path, hash_settings):
     assert whole.exit_code == 0 and len((tmp_path / "all.jsonl").read_text().splitlines()) == 3
 
     out = tmp_path / "out"
-    res = _cli(home, "eval", "--set", "feedback", "--corpus", str(SEED), "--config", "hybrid", "--out", str(out))
+    res = _cli(home, "eval", "--set", "feedback", "--corpus", str(SEED), "--config", "hybrid", "--out", str(out), embed=embed)
     assert res.exit_code == 0, res.output
     assert "not scored (thumbs down without a correction)" in res.output
     rows = json.loads((out / "report.json").read_text())["configs"]["hybrid"]["rows"]

@@ -154,3 +154,28 @@ def test_feedback_from_the_ui_names_the_article_by_title_and_keeps_the_history(h
         assert second.answers == [] and second.article == "no such title" and second.question == "Where?"
     finally:
         pipe.close()
+
+
+class _RecordingLLM:
+    """An answerer standing in for an LLM backend: it records calls (the warm-up must not make any)."""
+
+    name = "recording"
+
+    def __init__(self):
+        self.calls = []
+
+    def answer(self, question, passages, on_token=None):
+        self.calls.append(question)
+        raise AssertionError("the warm-up called the LLM")
+
+
+def test_warm_up_with_an_llm_backend_warms_the_reader_without_calling_the_llm(hash_settings):
+    llm = _RecordingLLM()
+    pipe = Pipeline(hash_settings, answerer=llm)
+    try:
+        index_articles(pipe.store, pipe.embedder, ARTS, pipe.settings)
+        assert pipe.answerer is not pipe.extractive and pipe.extractive._model is None
+        pipe.warm_up()
+        assert llm.calls == [] and pipe.extractive._model is not None and pipe._chain is not None
+    finally:
+        pipe.close()
