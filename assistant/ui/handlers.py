@@ -32,6 +32,7 @@ class AssistantUI:
         self.pipe = pipe
         self.ingest_dir = ingest_dir.resolve() if ingest_dir else None  # server paths allowed only under this folder
         self._feedback = feedback
+        self._exports: tempfile.TemporaryDirectory | None = None
         self._ingest_lock = threading.Lock()
 
     @property
@@ -145,8 +146,9 @@ class AssistantUI:
         if not turns:
             return "", None
         text = conversation_markdown(turns)
-        folder = Path(tempfile.mkdtemp(prefix="assistant-export-"))
-        path = folder / "conversation.md"
+        if self._exports is None:  # removed when the server exits
+            self._exports = tempfile.TemporaryDirectory(prefix="assistant-export-")
+        path = Path(tempfile.mkdtemp(dir=self._exports.name)) / "conversation.md"
         path.write_text(text, encoding="utf-8")
         return text, str(path)
 
