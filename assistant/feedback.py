@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import os
 import re
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -91,9 +91,8 @@ def make_feedback(
         evidence = []
     hist = [{"question": t.question, "answer": t.answer} for t in history]
     created = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-    digest = hashlib.sha1(f"{created}\n{answer.question}\n{verdict}\n{os.getpid()}".encode()).hexdigest()[:10]
     return Feedback(
-        id=f"fb-{digest}",
+        id=f"fb-{uuid.uuid4().hex[:12]}",
         type="followup" if hist else "what",
         question=answer.question,
         history=hist,
