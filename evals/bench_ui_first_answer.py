@@ -77,8 +77,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as tmp:
         home = Path(tmp) / "home"
-        shutil.copytree(args.home, home)
-        (home / ".lock").unlink(missing_ok=True)
+        shutil.copytree(args.home, home, ignore=shutil.ignore_patterns(".lock"))  # the copy is not in use
         env = {**os.environ, "ASSISTANT_HOME": str(home), "PYTHONPATH": str(args.src), "GRADIO_ANALYTICS_ENABLED": "False"}
         port = _port()
         t0 = time.perf_counter()
