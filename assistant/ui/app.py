@@ -200,6 +200,14 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
     return app
 
 
+def warm_events(url: str, auth: tuple[str, str] | None) -> None:
+    """Send the server one event before anyone else does: Gradio sets up its event path on the first one (about
+    1.5 s), which would otherwise fall on the first question. The event is an empty ingest (nothing is indexed)."""
+    from gradio_client import Client
+
+    Client(url, auth=auth, verbose=False).predict(None, "", api_name="/ingest")
+
+
 def serve(
     pipe: Pipeline,
     host: str = "127.0.0.1",
@@ -225,6 +233,7 @@ def serve(
         quiet=True,
         footer_links=[],
     )
+    warm_events(app.local_url, auth)
     if on_ready:
         on_ready()
     if block:
