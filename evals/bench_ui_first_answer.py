@@ -1,6 +1,6 @@
 """Benchmark: how long the first and later answers take in the browser after `assistant serve` says it is ready.
 
-Usage: python evals/bench_ui_first_answer.py --home DIR [--src CHECKOUT] [--questions N]
+Usage: python evals/bench_ui_first_answer.py --home DIR [--src CHECKOUT] [--questions N] [--show]
 DIR must be an indexed data directory (it is copied, never written). `--src` runs another checkout's code (e.g. the
 main branch, for a before/after figure). A real `assistant serve` is started, the readiness line ("Serving on") is
 awaited, then headless Chromium (selenium) asks questions and the time from the click to the rendered answer is
@@ -46,7 +46,7 @@ def _browser(profile: Path):
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 
 
-def _ask(driver, question: str) -> float:
+def _ask(driver, question: str, show: bool = False) -> float:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -63,7 +63,7 @@ def _ask(driver, question: str) -> float:
         )
     )
     took = time.perf_counter() - t
-    if os.environ.get("BENCH_DEBUG"):
+    if show:
         print(repr(driver.find_element(By.CSS_SELECTOR, "#conversation").text[-300:]), file=sys.stderr)
     return took
 
@@ -74,6 +74,7 @@ def main() -> None:
     ap.add_argument("--home", type=Path, required=True, help="an indexed data directory (copied)")
     ap.add_argument("--src", type=Path, default=ROOT, help="checkout whose code runs (default: this one)")
     ap.add_argument("--questions", type=int, default=4)
+    ap.add_argument("--show", action="store_true", help="print the end of the conversation after each answer")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as tmp:
         home = Path(tmp) / "home"
@@ -105,7 +106,7 @@ def main() -> None:
                 from selenium.webdriver.support.ui import WebDriverWait
 
                 WebDriverWait(driver, 90).until(lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
-                times = [_ask(driver, q) for q in QUESTIONS[: args.questions]]
+                times = [_ask(driver, q, args.show) for q in QUESTIONS[: args.questions]]
             finally:
                 driver.quit()
         finally:
