@@ -27,6 +27,7 @@ from assistant.settings import Settings
 from assistant.store.facade import Store
 
 REFUSAL = "The indexed articles do not say."
+WARM_UP_QUESTION = "Who met whom, and where?"
 log = logging.getLogger(__name__)
 
 
@@ -181,6 +182,24 @@ class Pipeline:
             closest=closest if draft.refused else [],
             notes=draft.notes,
         )
+
+    def warm_up(self) -> float:
+        """Load everything the first question needs: the embedder, the index (Chroma and SQLite), the chain, and the
+        reader (spaCy, the ranker), by answering one tiny question end to end; returns the seconds it took. An LLM
+        backend is not called: the extractive reader answers the warm-up question."""
+        t = time.perf_counter()
+        self.embedder.warm_up()
+        from assistant import nlp
+
+        nlp.pipeline()
+        _ = self.extractive.model
+        if self.answerer is self.extractive:
+            self.ask(WARM_UP_QUESTION, k=2)
+        else:
+            _ = self.chain
+            passages = self.retriever.retrieve(WARM_UP_QUESTION, k=2, mode=self.settings.mode)
+            self.extractive.answer(WARM_UP_QUESTION, passages)
+        return time.perf_counter() - t
 
     def close(self) -> None:
         """Release the store."""

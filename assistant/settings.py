@@ -88,3 +88,8 @@ class Settings:
     def chroma_path(self) -> Path:
         """The Chroma persistent directory."""
         return self.home / "chroma"
+
+    @property
+    def feedback_path(self) -> Path:
+        """Answer feedback from the UI, one evaluation case per line (`assistant feedback list|export`)."""
+        return self.home / "feedback.jsonl"

@@ -24,9 +24,15 @@ XSS = (
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def ui_home(tmp_path_factory):
+    """The data directory the served UI uses (feedback.jsonl lands here)."""
+    return tmp_path_factory.mktemp("ui-home")
+
+
+@pytest.fixture(scope="module")
+def server(ui_home):
     """`assistant serve` on the seed article plus an article carrying an XSS payload."""
-    home = tmp_path_factory.mktemp("ui-home")
+    home = ui_home
     env = {**os.environ, "ASSISTANT_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False"}
     xss = home / "xss.jsonl"
     xss.write_text(
@@ -46,10 +52,13 @@ def server(tmp_path_factory):
         subprocess.run([ASSISTANT, "ingest", str(path)], env=env, check=True, capture_output=True, timeout=600)
     port = free_port()
     proc = subprocess.Popen(
-        [ASSISTANT, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
+        [ASSISTANT, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
     try:
-        wait_http(f"http://127.0.0.1:{port}/", proc)
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # printed once the models are loaded and the server listens
+        assert line.startswith(f"Serving on http://127.0.0.1:{port}"), line
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10)  # no retry: ready means ready
         yield f"http://127.0.0.1:{port}/"
     finally:
         proc.terminate()
@@ -133,6 +142,96 @@ def test_html_in_articles_renders_inert(server, browser):
     assert not browser.find_elements(By.CSS_SELECTOR, '#sources a[href^="javascript"], #conversation a[href^="javascript"]')
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "ui-xss.png"))
+
+
+def _wait(browser, timeout=90):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, timeout)
+
+
+def _answered(question):
+    from selenium.webdriver.common.by import By
+
+    def done(d):
+        text = d.find_element(By.CSS_SELECTOR, "#conversation").text
+        return question in text and "Searching" not in text and "checking citations" not in text
+
+    return done
+
+
+def _visible(browser, css):
+    from selenium.webdriver.common.by import By
+
+    return [e for e in browser.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+
+
+def test_example_question_from_the_corpus_answers_when_clicked(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server)
+    wait = _wait(browser)
+    wait.until(lambda d: _visible(d, "#examples button.example"))
+    labels = [b.text for b in _visible(browser, "#examples button.example")]
+    assert len(labels) == 2  # one per indexed title: the seed article and the Geneva article
+    assert any("Pezeshkian visits Baku" in label for label in labels)
+    assert any("<script>window.__xss=4</script>" in label for label in labels)  # a title is text, never markup
+    seed = next(b for b in _visible(browser, "#examples button.example") if "Pezeshkian" in b.text)
+    question = seed.text
+    seed.click()
+    wait.until(_answered(question))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#conversation .cite"))
+    assert "The indexed articles do not say" not in browser.find_element(By.CSS_SELECTOR, "#conversation").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#sources .src-card")
+    wait.until(lambda d: not _visible(d, "#examples button.example"))  # examples only on the empty chat
+    assert browser.execute_script("return typeof window.__xss") == "undefined"
+    browser.find_element(By.CSS_SELECTOR, "#new").click()
+    wait.until(lambda d: len(_visible(d, "#examples button.example")) == 2)
+
+
+def test_thumbs_down_with_a_correction_lands_in_feedback_jsonl(server, ui_home, browser):
+    from selenium.webdriver.common.by import By
+
+    question = "Who greeted Pezeshkian at the airport?"
+    wait = _ask(browser, server, question)
+    wait.until(lambda d: _visible(d, "#fb-down"))
+    browser.find_element(By.CSS_SELECTOR, "#fb-down").click()
+    box = wait.until(lambda d: _visible(d, "#fb-correction textarea"))[0]
+    box.send_keys("Yagub Eyyubov, Samir Sharifov and a band")
+    browser.find_element(By.CSS_SELECTOR, "#fb-article textarea").send_keys("seed-pezeshkian-baku")
+    browser.find_element(By.CSS_SELECTOR, "#fb-send").click()
+    wait.until(lambda d: "Thanks" in d.find_element(By.CSS_SELECTOR, "#fb-status").text)
+    assert "seed-pezeshkian-baku" in browser.find_element(By.CSS_SELECTOR, "#fb-status").text
+    records = [json.loads(line) for line in (ui_home / "feedback.jsonl").read_text().splitlines()]
+    mine = [r for r in records if r["correction"] == "Yagub Eyyubov, Samir Sharifov and a band"]
+    assert len(mine) == 1
+    r = mine[0]
+    assert r["verdict"] == "down" and r["question"] == question and r["answers"] == [r["correction"]]
+    assert r["doc_ids"] == ["seed-pezeshkian-baku"] and "Eyyubov" in r["answer"]
+    assert r["citations"][0]["doc_id"] == "seed-pezeshkian-baku" and r["history"] == []
+    browser.find_element(By.CSS_SELECTOR, "#fb-up").click()
+    wait.until(lambda d: "right answer" in d.find_element(By.CSS_SELECTOR, "#fb-status").text)
+    ups = [json.loads(line) for line in (ui_home / "feedback.jsonl").read_text().splitlines()]
+    assert ups[-1]["verdict"] == "up" and ups[-1]["question"] == question and "Eyyubov" in ups[-1]["answers"][0]
+
+
+def test_markdown_export_holds_the_question_answer_and_quoted_source(server, browser):
+    from selenium.webdriver.common.by import By
+
+    question = "Who greeted Pezeshkian at the airport?"
+    wait = _ask(browser, server, question)
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#export-btn").is_enabled())
+    browser.find_element(By.CSS_SELECTOR, "#export-btn").click()
+    area = wait.until(lambda d: _visible(d, "#export-md textarea"))[0]
+    wait.until(lambda d: "Sources:" in (area.get_attribute("value") or ""))
+    md = area.get_attribute("value")
+    assert f"## 1. {question}" in md and "Eyyubov" in md and "[1]" in md
+    assert "Pezeshkian visits Baku as Iran seeks stronger ties with Azerbaijan" in md
+    assert "> Iranian state media IRNA noted that “upon his arrival at Heydar Aliyev International Airport" in md
+    link = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#export-file a[href]"))[0]
+    assert "conversation.md" in (link.get_attribute("href") or "") + link.text
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "ui-export.png"))
 
 
 def test_api_endpoint_returns_ask_json(server):

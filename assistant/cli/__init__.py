@@ -1,6 +1,12 @@
-"""Command line: `assistant ingest | sync | ask | chat | stats | check | eval | serve`."""
+"""Command line: `assistant ingest | sync | ask | chat | stats | check | eval | feedback | serve`."""
 
-from assistant.cli import admin_commands, ask_commands, eval_command, ingest_commands  # noqa: F401 - register commands
+from assistant.cli import (  # noqa: F401 - register commands
+    admin_commands,
+    ask_commands,
+    eval_command,
+    feedback_commands,
+    ingest_commands,
+)
 from assistant.cli.app import main
 
 __all__ = ["main"]

@@ -77,9 +77,17 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir
     from assistant.ui.app import serve as serve_ui
 
     pipe = _pipeline(_settings(ctx))
-    click.echo(f"Serving on http://{host}:{port} (Ctrl-C to stop)")
     try:
-        serve_ui(pipe, host=host, port=port, auth=credentials, ingest_dir=ingest_dir)
+        took = pipe.warm_up()  # the embedder, the index and the reader: the first question is as fast as the rest
+        click.echo(f"models and index loaded in {took:.1f} s", err=True)
+        serve_ui(
+            pipe,
+            host=host,
+            port=port,
+            auth=credentials,
+            ingest_dir=ingest_dir,
+            on_ready=lambda: click.echo(f"Serving on http://{host}:{port} (Ctrl-C to stop)"),
+        )
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from None
     finally:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from assistant.cli.app import _pipeline, _settings, main
+from assistant.cli.app import _pipeline, _settings, _user_errors, main
 
 
 def _repo_file(relative: str) -> Path | None:
@@ -30,10 +30,38 @@ def _question_sets(split: str, qset: Path | None) -> list[Path]:
     return [p for p in paths if p]
 
 
+FEEDBACK = "feedback"
+
+
+def _question_file(qset: str | None) -> Path | None:
+    if qset is None:
+        return None
+    path = Path(qset)
+    if not path.is_file():
+        raise click.BadParameter(f"{qset} is not a file (or `feedback`)", param_hint="--set")
+    return path
+
+
+def _feedback_cases(settings) -> list[dict]:
+    """The UI's feedback as evaluation cases; feedback that cannot be scored is listed on stderr."""
+    from assistant.feedback import FeedbackStore
+
+    try:
+        cases, unscored = FeedbackStore(settings.feedback_path).cases()
+    except _user_errors() as exc:
+        raise click.ClickException(str(exc)) from None
+    for f in unscored:
+        click.echo(f"not scored (thumbs down without a correction): {f.id} {f.question}", err=True)
+    if not cases:
+        raise click.ClickException(f"no scorable feedback in {settings.feedback_path}")
+    click.echo(f"{len(cases)} feedback cases from {settings.feedback_path}, {len(unscored)} not scored", err=True)
+    return cases
+
+
 @main.command("eval")
 @click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True,
               help="Question set from evals/: dev (tune here), test (report only), all.")  # fmt: skip
-@click.option("--set", "qset", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Another question file.")
+@click.option("--set", "qset", help="Another question file, or `feedback`: the UI's answer feedback as regression cases.")
 @click.option("--config", "configs", multiple=True, help="Variant to run (repeatable): hybrid, dense, bm25, llm (needs --llm).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("evals/out"), show_default=True)
 @click.option(
@@ -45,7 +73,7 @@ def _question_sets(split: str, qset: Path | None) -> list[Path]:
 )
 @click.option("--limit", type=int, help="Only the first N questions (a quick look).")
 @click.pass_context
-def eval_cmd(ctx, split: str, qset: Path | None, configs, out: Path, corpora, limit) -> None:
+def eval_cmd(ctx, split: str, qset: str | None, configs, out: Path, corpora, limit) -> None:
     """Score answers on an evaluation set; write report.md, report.json and metrics.png.
 
     The index is built in a temporary directory unless --home is given (then it is reused: unchanged articles are
@@ -65,7 +93,8 @@ def eval_cmd(ctx, split: str, qset: Path | None, configs, out: Path, corpora, li
         if not found:
             raise click.ClickException("corpus/ not found: run from a checkout of the repository or give --corpus PATH")
         corpora = (found,)
-    paths = _question_sets(split, qset)
+    feedback = _feedback_cases(_settings(ctx)) if qset == FEEDBACK else None
+    paths = [Path(FEEDBACK)] if feedback is not None else _question_sets(split, _question_file(qset))
     if ctx.parent.params.get("home") is None:
         tmp = tempfile.TemporaryDirectory(prefix="assistant-eval-")
         ctx.call_on_close(tmp.cleanup)
@@ -78,8 +107,11 @@ def eval_cmd(ctx, split: str, qset: Path | None, configs, out: Path, corpora, li
         cfgs = [parse_config(c) for c in (configs or default)]
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--config") from None
-    lines = [(p.stem, line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
-    questions = [{**json.loads(line), "split": split} for split, line in lines]
+    if feedback is not None:
+        questions = [{**case, "split": FEEDBACK} for case in feedback]
+    else:
+        lines = [(p.stem, line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+        questions = [{**json.loads(line), "split": split} for split, line in lines]
     questions = questions[:limit] if limit else questions
     pipe = _pipeline(settings)
     try:

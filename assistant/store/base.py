@@ -104,5 +104,7 @@ class KeywordIndex(Protocol):
 
     def sources(self) -> list[tuple[str, int]]: ...
 
+    def date_ranges(self) -> list[tuple[str, str | None, str | None, int, int]]: ...
+
 
 __all__ = ["KeywordIndex", "Sentence", "StoreError", "VectorIndex", "VectorItem"]

@@ -64,6 +64,17 @@ def _release(path: Path) -> None:
         os.close(fd)
 
 
+@dataclass(frozen=True)
+class SourceRange:
+    """The dates one source's articles cover."""
+
+    source: str
+    first: str | None  # YYYY-MM-DD; None when no article of the source is dated
+    last: str | None
+    documents: int
+    undated: int
+
+
 @dataclass
 class CheckReport:
     """What `check` found: differences between the two indexes."""
@@ -202,6 +213,10 @@ class Store:
     def sources(self) -> list[tuple[str, int]]:
         """Sources with their document counts."""
         return self.keyword.sources()
+
+    def date_ranges(self) -> list[SourceRange]:
+        """The dates each source covers, for the corpus overview."""
+        return [SourceRange(*row) for row in self.keyword.date_ranges()]
 
     def passages(self, scored: list[tuple[str, float]]) -> list[Passage]:
         """Passages for (chunk_id, score) pairs, in the given order."""

@@ -205,6 +205,15 @@ class SqliteKeywordIndex:
         with self.lock:
             return [dict(r) for r in self.db.execute(q, (like, limit))]
 
+    def date_ranges(self) -> list[tuple[str, str | None, str | None, int, int]]:
+        """(source, first date, last date, documents, undated documents) per source, most documents first."""
+        q = (
+            "SELECT source, min(date), max(date), count(*), sum(date IS NULL) FROM documents WHERE status='ok'"
+            " GROUP BY source ORDER BY 4 DESC, source"
+        )
+        with self.lock:
+            return [(r[0], r[1], r[2], r[3], r[4]) for r in self.db.execute(q)]
+
     def sources(self) -> list[tuple[str, int]]:
         """Sources with their document counts."""
         with self.lock:

@@ -1,0 +1,70 @@
+"""The conversation as Markdown: questions, answers with their markers, and every source with its title, date, URL
+and quoted sentence. Article and user text is data: Markdown and HTML syntax in it is escaped, never interpreted."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from assistant.ui.render import ChatEntry, safe_url
+
+# Characters that can start Markdown or HTML syntax anywhere in a line (CommonMark backslash-escapes them all).
+_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~&!])")
+_MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
+# At the start of a line: list items, ordered lists, headings, block quotes, thematic breaks, setext underlines.
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.M)
+
+
+def md_escape(text: str | None) -> str:
+    """Text shown literally by any CommonMark renderer: no links, images, emphasis, HTML, headings or lists."""
+    text = _SPECIAL.sub(r"\\\1", text or "")
+    return _LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(m: re.Match) -> str:
+    """`- x` -> `\\- x`; `1. x` -> `1\\. x` (the backslash goes before the list punctuation)."""
+    lead, token = m.group(1), m.group(2)
+    return f"{lead}\\{token}" if token in "-+=" else f"{lead}{token}\\"
+
+
+def md_url(url: str | None) -> str | None:
+    """An http(s) URL as an autolink, its <, > and spaces percent-encoded; other schemes give None."""
+    ok = safe_url(url)
+    return f"<{quote(ok, safe=':/?#[]@!$&()*+,;=%~-._')}>" if ok else None
+
+
+def _answer(text: str, valid: set[int]) -> str:
+    """The answer escaped, its valid markers kept as [n] (invalid ones dropped, as the UI does); the "- " points of
+    an overview stay a list."""
+    lines = []
+    for line in text.split("\n"):
+        point = line.strip().startswith("- ")
+        escaped = md_escape(line.strip()[2:] if point else line)
+        escaped = _MARKER.sub(lambda m: f"[{m.group(1)}]" if int(m.group(1)) in valid else "", escaped)
+        lines.append("- " + escaped if point else escaped)
+    return "\n".join(lines)
+
+
+def _quote_block(text: str) -> str:
+    return "\n".join("> " + line if line.strip() else ">" for line in md_escape(text).splitlines())
+
+
+def conversation_markdown(turns: list[ChatEntry], title: str = "Diplomacy news assistant: conversation") -> str:
+    """Markdown of the whole conversation, oldest question first."""
+    out = [f"# {md_escape(title)}", ""]
+    for i, t in enumerate(turns, 1):
+        ans = t.answer
+        valid = {c.marker for c in ans.citations}
+        out += [f"## {i}. {md_escape(t.question)}", "", _answer(ans.answer, valid), ""]
+        if ans.citations:
+            out += ["Sources:", ""]
+            for c in ans.citations:
+                url = md_url(c.url)
+                meta = [md_escape(c.source or "unknown source"), md_escape(c.date or "date unknown")]
+                if url:
+                    meta.append(url)
+                elif c.url:
+                    meta.append(md_escape(" ".join(c.url.split())))  # not http(s): shown as inert text
+                flag = " (unverified quote)" if not c.verified else ""
+                out += [f"[{c.marker}] **{md_escape(c.title)}**, {', '.join(meta)}{flag}", "", _quote_block(c.quote), ""]
+    return "\n".join(out).rstrip() + "\n"
