@@ -192,7 +192,7 @@ class Pipeline:
         from assistant import nlp
 
         nlp.pipeline()
-        _ = self.extractive.model
+        _ = self.extractive.ranker
         if self.answerer is self.extractive:
             self.ask(WARM_UP_QUESTION, k=2)
         else:

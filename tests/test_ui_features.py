@@ -109,9 +109,9 @@ def test_exported_markdown_renders_as_inert_text():
 def test_warm_up_loads_the_reader_before_any_question(hash_settings):
     pipe = Pipeline(hash_settings)
     try:
-        assert pipe.extractive._model is None
+        assert pipe.extractive._ranker is None
         took = pipe.warm_up()
-        assert took > 0 and pipe.extractive._model is not None and pipe._chain is not None
+        assert took > 0 and pipe.extractive._ranker is not None and pipe._chain is not None
     finally:
         pipe.close()
 
@@ -174,8 +174,8 @@ def test_warm_up_with_an_llm_backend_warms_the_reader_without_calling_the_llm(ha
     pipe = Pipeline(hash_settings, answerer=llm)
     try:
         index_articles(pipe.store, pipe.embedder, ARTS, pipe.settings)
-        assert pipe.answerer is not pipe.extractive and pipe.extractive._model is None
+        assert pipe.answerer is not pipe.extractive and pipe.extractive._ranker is None
         pipe.warm_up()
-        assert llm.calls == [] and pipe.extractive._model is not None and pipe._chain is not None
+        assert llm.calls == [] and pipe.extractive._ranker is not None and pipe._chain is not None
     finally:
         pipe.close()
