@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.documents import Article, Chunk, Passage, SentenceInfo
+from assistant.errors import disk_full
 from assistant.ingest.dedup import NearDuplicates
 from assistant.settings import Settings
 from assistant.store.base import KeywordIndex, StoreError, VectorIndex
@@ -103,8 +104,10 @@ class Store:
 
                 vectors = ChromaIndex(settings.chroma_path, settings.collection, self.chroma_url)
             self.vectors = vectors
-        except Exception:
+        except Exception as exc:
             self.close()
+            if (full := disk_full(exc, settings.home)) is not None:  # SQLite or Chroma could not create a file
+                raise full from exc
             raise
 
     def close(self) -> None:
