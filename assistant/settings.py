@@ -54,6 +54,7 @@ class Settings:
     llm_max_tokens: int = 384  # room kept for the answer
     show_unsupported: bool = False
     chroma_url: str | None = None  # a `chroma run` server shared by several processes; None = embedded Chroma
+    chroma_timeout: float = 10.0  # seconds a Chroma server may take to answer one request
     openai_api_key: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -72,6 +73,7 @@ class Settings:
             llm_timeout=_env_float("ASSISTANT_LLM_TIMEOUT", cls.llm_timeout),
             llm_context=_env_int("ASSISTANT_LLM_CONTEXT", cls.llm_context),
             chroma_url=env.get("ASSISTANT_CHROMA_URL") or None,
+            chroma_timeout=_env_float("ASSISTANT_CHROMA_TIMEOUT", cls.chroma_timeout),
             openai_api_key=env.get("OPENAI_API_KEY") or None,
         )
 

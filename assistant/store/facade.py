@@ -102,7 +102,7 @@ class Store:
             if vectors is None:
                 from assistant.store.chroma import ChromaIndex
 
-                vectors = ChromaIndex(settings.chroma_path, settings.collection, self.chroma_url)
+                vectors = ChromaIndex(settings.chroma_path, settings.collection, self.chroma_url, settings.chroma_timeout)
             self.vectors = vectors
         except Exception as exc:
             self.close()
