@@ -48,6 +48,19 @@ def move_aside(path: Path) -> Path:
     return aside
 
 
+def _heartbeat(url: str, timeout: float) -> None:
+    """Fail fast, with one line, when the server is down or does not answer within `timeout`."""
+    import httpx
+
+    try:
+        httpx.get(url.rstrip("/") + "/api/v2/heartbeat", timeout=timeout).raise_for_status()
+    except httpx.HTTPError as exc:
+        raise StoreError(
+            f"cannot reach the Chroma server at {url} ({type(exc).__name__}, timeout {timeout:g} s): check that "
+            "`chroma run` is up, then try again"
+        ) from None
+
+
 def _set_timeout(client, seconds: float) -> None:
     """chromadb's HTTP client waits forever by default; give every request a deadline."""
     import httpx
@@ -72,6 +85,7 @@ class ChromaIndex:
             parts = urlparse(url)
             if not parts.hostname:
                 raise StoreError(f"ASSISTANT_CHROMA_URL {url!r} is not a URL like http://127.0.0.1:8000")
+            _heartbeat(url, timeout)  # chromadb's client makes requests before a timeout can be set on it
             try:
                 self.client = chromadb.HttpClient(
                     host=parts.hostname, port=parts.port or 8000, ssl=parts.scheme == "https", settings=settings
