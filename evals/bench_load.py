@@ -45,6 +45,8 @@ class Figures:
     p50_ms: float
     p95_ms: float
     max_ms: float
+    server_p50_ms: float  # the answer's own time (timings_ms.total); the rest of p50 is queue wait and transport
+    server_p95_ms: float
     cores: int
     load_before: float
 
@@ -145,6 +147,7 @@ def measure(home: Path, clients: int, turns: int, concurrency: int, embed_model:
     lat = [t.seconds for r in results for t in r if t.error is None]
     errors = [t.error for r in results for t in r if t.error is not None]
     cross = [c for i, r in enumerate(results) for c in crossed(i, r)]
+    own = [t.answer["timings_ms"]["total"] for r in results for t in r if t.answer is not None]
     figures = Figures(
         clients=clients,
         turns=turns,
@@ -157,6 +160,8 @@ def measure(home: Path, clients: int, turns: int, concurrency: int, embed_model:
         p50_ms=round(1000 * statistics.median(lat)) if lat else 0,
         p95_ms=round(1000 * _pct(lat, 95)) if lat else 0,
         max_ms=round(1000 * max(lat)) if lat else 0,
+        server_p50_ms=round(statistics.median(own)) if own else 0,
+        server_p95_ms=round(_pct(own, 95)) if own else 0,
         cores=os.cpu_count() or 0,
         load_before=round(load, 2),
     )

@@ -88,7 +88,20 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir
         click.echo(f"warning: serving on {host} without --auth: anyone who can reach this address can use it", err=True)
     from assistant.ui.app import serve as serve_ui
 
-    pipe = _pipeline(_settings(ctx))
+    settings = _settings(ctx)
+    pipe = _pipeline(settings)
+    if not settings.chroma_url:  # the index is ours alone: finish off what a killed process left half-written
+        try:
+            report = pipe.store.check(repair=True)
+        except _user_errors() as exc:
+            pipe.close()
+            raise click.ClickException(str(exc)) from None
+        if not report.ok:
+            click.echo(
+                f"recovered from an interrupted run: removed {len(report.pending)} half-indexed documents (index "
+                f"them again) and {report.orphan_vectors} orphan vectors",
+                err=True,
+            )
     click.echo(f"Serving on http://{host}:{port} (Ctrl-C to stop)")
     try:
         serve_ui(pipe, host=host, port=port, auth=credentials, ingest_dir=ingest_dir)
