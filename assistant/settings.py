@@ -55,7 +55,7 @@ class Settings:
     show_unsupported: bool = False
     chroma_url: str | None = None  # a `chroma run` server shared by several processes; None = embedded Chroma
     chroma_timeout: float = 10.0  # seconds a Chroma server may take to answer one request
-    ui_concurrency: int = 4  # answers the web UI / API computes at once (gradio queue); more wait in the queue
+    ui_concurrency: int = 2  # answers the web UI / API computes at once (gradio queue); more wait in the queue
     ui_queue: int = 512  # requests that may wait in that queue before new ones are refused
     openai_api_key: str | None = field(default=None, repr=False)
 
