@@ -47,6 +47,8 @@ class Figures:
     max_ms: float
     server_p50_ms: float  # the answer's own time (timings_ms.total); the rest of p50 is queue wait and transport
     server_p95_ms: float
+    serve_cpu_ms_per_answer: float  # CPU the serve process spent per answer (answering + gradio's queue and HTTP)
+    client_cpu_ms_per_answer: float  # CPU this process's gradio_client sessions spent per answer
     cores: int
     load_before: float
 
@@ -128,6 +130,12 @@ def start_server(home: Path, port: int, concurrency: int, embed_model: str | Non
     raise TimeoutError("serve did not start")
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(home: Path, clients: int, turns: int, concurrency: int, embed_model: str | None = None) -> tuple[Figures, list]:
     """Start a server, warm it with one session, run the load, stop it; the figures and the problems found."""
     import socket
@@ -140,7 +148,9 @@ def measure(home: Path, clients: int, turns: int, concurrency: int, embed_model:
     try:
         session(url, 0, 1)  # warm: models loaded, first query embedded
         load = os.getloadavg()[0]
+        serve_cpu, own_cpu = _cpu_s(proc.pid), time.process_time()
         results, wall = run(url, clients, turns)
+        serve_cpu, own_cpu = _cpu_s(proc.pid) - serve_cpu, time.process_time() - own_cpu
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -162,6 +172,8 @@ def measure(home: Path, clients: int, turns: int, concurrency: int, embed_model:
         max_ms=round(1000 * max(lat)) if lat else 0,
         server_p50_ms=round(statistics.median(own)) if own else 0,
         server_p95_ms=round(_pct(own, 95)) if own else 0,
+        serve_cpu_ms_per_answer=round(1000 * serve_cpu / max(1, len(lat))),
+        client_cpu_ms_per_answer=round(1000 * own_cpu / max(1, len(lat))),
         cores=os.cpu_count() or 0,
         load_before=round(load, 2),
     )
