@@ -107,8 +107,8 @@ class ChromaIndex:
         return self.client.get_or_create_collection(self.name, embedding_function=None, metadata={"hnsw:space": "cosine"})
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
-        """Run one Chroma call; a full disk, a server that does not answer and a store that cannot be read each
-        become their own one-line error (the cause stays chained for a traceback with --debug)."""
+        """Run one Chroma call; a server that does not answer, a full disk and embedded files that cannot be read
+        each become their own one-line error (the original exception stays chained as its cause)."""
         import httpx
 
         try:
@@ -119,10 +119,10 @@ class ChromaIndex:
                 f"during {what}; check that `chroma run` is up, then try again"
             ) from exc
         except Exception as exc:
+            if self.url:
+                raise  # the server's own error (its disk, its files) is already one line
             if (full := disk_full(exc, self.path)) is not None:
                 raise full from exc
-            if self.url:
-                raise
             raise VectorStoreUnreadable(
                 f"the vector store at {self.location} failed during {what}: {type(exc).__name__}: {exc}; "
                 "`assistant check` says what is damaged and `assistant check --repair` rebuilds it from the documents"
