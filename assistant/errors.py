@@ -7,6 +7,12 @@ anything else, which is a bug, show its traceback.
 
 from __future__ import annotations
 
+import errno
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 
 class AssistantError(Exception):
     """Base of the errors reported to users as a one-line message."""
@@ -20,4 +26,76 @@ class QuestionError(AssistantError, ValueError):
     """A question cannot be asked as given (empty, too long, unknown retrieval mode)."""
 
 
-__all__ = ["AssistantError", "QuestionError", "SettingsError"]
+class DiskFullError(AssistantError, RuntimeError):
+    """The disk holding the data directory (or the model cache) filled up during a write."""
+
+
+# What each layer says when a write finds no space: SQLite (sqlite3.OperationalError, and chromadb's InternalError
+# that wraps its own SQLite), the OS (OSError with errno ENOSPC; EDQUOT for a quota), hnswlib / Rust bindings.
+_FULL_TEXTS = ("database or disk is full", "no space left on device", "disk quota exceeded")
+_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+# Chroma's Rust core reports a failed write without its cause ("Error in compaction: Failed to apply logs to the
+# metadata segment"); a write that fails while the disk has less than this left is taken as a full disk.
+LOW_SPACE_BYTES = 2_000_000
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True when `exc`, or an exception it was raised from, says the disk is full (by errno, or SQLite's text)."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, OSError) and cur.errno in _FULL_ERRNOS:
+            return True
+        if any(text in str(cur).lower() for text in _FULL_TEXTS):
+            return True
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
+def free_bytes(directory: Path) -> int:
+    """Free space on the disk holding `directory` (or its nearest existing parent)."""
+    where = directory
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    return shutil.disk_usage(where).free
+
+
+def disk_full_message(directory: Path) -> str:
+    """The one line shown when the disk holding `directory` is full."""
+    free_mb = free_bytes(directory) / 1e6
+    return (
+        f"the disk holding {directory} is full: {free_mb:.0f} MB free; nothing indexed so far is lost; "
+        "free space and run the same command again"
+    )
+
+
+def disk_full(exc: BaseException, directory: Path) -> DiskFullError | None:
+    """The `DiskFullError` that `exc` amounts to, or None when it is something else (a bug, a user error)."""
+    if isinstance(exc, AssistantError) or not isinstance(exc, Exception):
+        return None
+    if is_disk_full(exc) or free_bytes(directory) < LOW_SPACE_BYTES:
+        return DiskFullError(disk_full_message(directory))
+    return None
+
+
+@contextmanager
+def disk_full_is_user_error(directory: Path) -> Iterator[None]:
+    """Turn a disk-full failure of any layer into one `DiskFullError` naming `directory`; other errors pass."""
+    try:
+        yield
+    except Exception as exc:
+        if (full := disk_full(exc, directory)) is not None:
+            raise full from exc
+        raise
+
+
+__all__ = [
+    "AssistantError",
+    "DiskFullError",
+    "QuestionError",
+    "SettingsError",
+    "disk_full",
+    "disk_full_is_user_error",
+    "is_disk_full",
+]

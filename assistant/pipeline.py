@@ -129,8 +129,8 @@ class Pipeline:
         return replace(q, standalone=self._standalone(q))
 
     def _standalone(self, q: Query) -> str:
-        model = getattr(self.answerer, "model", None)
-        if model is None or not q.history or not needs_context(q.question):
+        model = getattr(self.answerer, "model", None)  # an LLM backend's chat model; the extractive reader has none
+        if not hasattr(model, "invoke") or not q.history or not needs_context(q.question):
             return condense(q.question, q.history)
         from assistant.answer.prompting import render
 

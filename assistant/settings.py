@@ -54,6 +54,9 @@ class Settings:
     llm_max_tokens: int = 384  # room kept for the answer
     show_unsupported: bool = False
     chroma_url: str | None = None  # a `chroma run` server shared by several processes; None = embedded Chroma
+    chroma_timeout: float = 10.0  # seconds a Chroma server may take to answer one request
+    ui_concurrency: int = 2  # answers the web UI / API computes at once (gradio queue); more wait in the queue
+    ui_queue: int = 512  # requests that may wait in that queue before new ones are refused
     openai_api_key: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -72,6 +75,9 @@ class Settings:
             llm_timeout=_env_float("ASSISTANT_LLM_TIMEOUT", cls.llm_timeout),
             llm_context=_env_int("ASSISTANT_LLM_CONTEXT", cls.llm_context),
             chroma_url=env.get("ASSISTANT_CHROMA_URL") or None,
+            chroma_timeout=_env_float("ASSISTANT_CHROMA_TIMEOUT", cls.chroma_timeout),
+            ui_concurrency=_env_int("ASSISTANT_UI_CONCURRENCY", cls.ui_concurrency),
+            ui_queue=_env_int("ASSISTANT_UI_QUEUE", cls.ui_queue),
             openai_api_key=env.get("OPENAI_API_KEY") or None,
         )
 

@@ -5,10 +5,12 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
-from conftest import corpus_records, write_jsonl
+import pytest
+from conftest import corpus_records, free_port, wait_http, write_jsonl
 
 from assistant.documents import Article
 from assistant.ingest.chunking import chunk_article
@@ -18,6 +20,7 @@ from assistant.store.facade import Store
 
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
 KILLS = 5
+QUESTION = "What did Biden discuss with Kishida?"
 
 
 def test_kill_nine_then_rerun_gives_exact_index(tmp_path):
@@ -50,3 +53,91 @@ def test_kill_nine_then_rerun_gives_exact_index(tmp_path):
         assert store.vectors.all_ids() == expected
         assert store.vectors.count() == len(expected)  # no duplicates
         assert store.keyword.counts()["documents"] == len(articles)
+
+
+def _serve(home: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ, "ASSISTANT_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False"}
+    cmd = [ASSISTANT, "--embed-model", "hash", "serve", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wait_http(f"http://127.0.0.1:{port}/", proc)
+    return proc
+
+
+def _ask_until_killed(url: str, answers: list, errors: list) -> None:
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    for i in range(200):
+        try:
+            answers.append(client.predict(f"{QUESTION} ({i})", [], "", "", "", 6, api_name="/ask"))
+        except Exception as exc:  # noqa: BLE001 - the server is killed under it; that is the point
+            errors.append(exc)
+            return
+
+
+def _upload(url: str, path: Path, errors: list) -> None:
+    from gradio_client import Client, handle_file
+
+    try:
+        Client(url, verbose=False).predict([handle_file(str(path))], "", api_name="/ingest")
+    except Exception as exc:  # noqa: BLE001 - killed under it
+        errors.append(exc)
+
+
+@pytest.mark.slow
+def test_kill_nine_of_serve_during_answers_and_an_upload(tmp_path):
+    """serve answers 4 sessions while indexing an upload; kill -9 at seeded points of the upload; each restart
+    leaves no half-indexed document and `check` clean; after the last, the upload sent again completes."""
+    records = corpus_records(300)
+    home = tmp_path / "home"
+    base = write_jsonl(tmp_path / "base.jsonl", records[:60])
+    upload = write_jsonl(tmp_path / "upload.jsonl", records[60:])
+    env = {**os.environ, "ASSISTANT_HOME": str(home)}
+    assert subprocess.run([ASSISTANT, "--embed-model", "hash", "ingest", str(base)], env=env).returncode == 0
+    rng = random.Random(20261130)
+    interrupted = 0
+    for round_ in range(3):
+        port = free_port()
+        proc = _serve(home, port)
+        url = f"http://127.0.0.1:{port}/"
+        answers: list = []
+        errors: list = []
+        askers = [threading.Thread(target=_ask_until_killed, args=(url, answers, errors)) for _ in range(4)]
+        for t in askers:
+            t.start()
+        up = threading.Thread(target=_upload, args=(url, upload, errors))
+        if round_ > 0:  # the first round kills during answers only
+            up.start()
+        deadline = time.time() + 120
+        while not answers and time.time() < deadline:  # answers are flowing (and the upload has started) ...
+            time.sleep(0.2)
+        time.sleep(rng.uniform(1.0, 6.0))  # ... then kill at a seeded point
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        for t in askers:
+            t.join(timeout=60)
+        if round_ > 0:
+            up.join(timeout=60)
+        assert answers, "no answer came back before the kill"
+        with Store(Settings(home=home, embed_model="hash")) as store:
+            interrupted += round_ > 0 and store.counts()["documents"] < 300
+        # restart: serve rolls back what the killed one left half-written, then answers again
+        port = free_port()
+        proc = _serve(home, port)
+        from gradio_client import Client
+
+        again = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(QUESTION, [], "", "", "", 6, api_name="/ask")
+        assert again["answer"]
+        proc.terminate()
+        _, restart_err = proc.communicate(timeout=60)
+        with Store(Settings(home=home, embed_model="hash")) as store:
+            assert store.keyword.pending_ids() == [], restart_err
+            assert store.check().ok
+            assert store.counts()["documents"] >= 60  # nothing indexed before is lost
+    assert interrupted >= 1, "no kill landed during the upload; widen the delays"
+    check = subprocess.run([ASSISTANT, "--embed-model", "hash", "check"], env=env, capture_output=True, text=True)
+    assert check.returncode == 0 and "the index is sound" in check.stdout, check.stdout + check.stderr
+    done = subprocess.run([ASSISTANT, "--embed-model", "hash", "ingest", str(upload)], env=env, capture_output=True)
+    assert done.returncode == 0
+    with Store(Settings(home=home, embed_model="hash")) as store:
+        assert store.check().ok and store.counts()["documents"] == 300

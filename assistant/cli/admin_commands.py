@@ -35,22 +35,34 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--repair", is_flag=True, help="Delete orphan vectors and half-indexed documents.")
+@click.option("--repair", is_flag=True, help="Rebuild what can be rebuilt: the SQLite file, keyword index, vectors.")
 @click.pass_context
 def check(ctx: click.Context, repair: bool) -> None:
-    """Check that Chroma and the FTS5 index agree; exit 1 when they do not."""
-    from assistant.store.facade import Store, StoreError
+    """Check the index (SQLite integrity, FTS5, Chroma against the chunks); exit 1 when something is wrong.
 
+    With --repair: a damaged SQLite file is rebuilt from its readable rows, the keyword index from the documents
+    and chunks tables, missing or damaged vectors by re-embedding their documents; half-indexed documents and
+    orphan vectors are removed. Exit 1 only when something is still wrong afterwards."""
+    from assistant.retrieval.embeddings import make_embedder
+    from assistant.store.integrity import check_index
+
+    settings = _settings(ctx)
     try:
-        with Store(_settings(ctx)) as store:
-            report = store.check(repair=repair)
-    except StoreError as exc:
+        report = check_index(settings, repair, embedder=lambda: make_embedder(settings.embed_model))
+    except _user_errors() as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
-        f"pending documents: {len(report.pending)}, orphan vectors: {report.orphan_vectors}, "
-        f"missing vectors: {report.missing_vectors}" + (" (repaired; re-run ingest to re-add)" if repair else "")
+        f"pending documents: {report.pending}, orphan vectors: {report.orphan_vectors}, missing vectors: {report.missing_vectors}"
     )
-    if not report.ok and not repair:
+    for problem in report.problems:
+        click.echo(f"problem: {problem}")
+    for done in report.repairs:
+        click.echo(f"repaired: {done}")
+    for problem in report.remaining:
+        click.echo(f"still wrong: {problem}")
+    if report.ok:
+        click.echo("the index is sound")
+    if (not repair and not report.ok) or report.remaining:
         ctx.exit(1)
 
 
@@ -76,7 +88,20 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir
         click.echo(f"warning: serving on {host} without --auth: anyone who can reach this address can use it", err=True)
     from assistant.ui.app import serve as serve_ui
 
-    pipe = _pipeline(_settings(ctx))
+    settings = _settings(ctx)
+    pipe = _pipeline(settings)
+    if not settings.chroma_url:  # the index is ours alone: finish off what a killed process left half-written
+        try:
+            report = pipe.store.check(repair=True)
+        except _user_errors() as exc:
+            pipe.close()
+            raise click.ClickException(str(exc)) from None
+        if not report.ok:
+            click.echo(
+                f"recovered from an interrupted run: removed {len(report.pending)} half-indexed documents (index "
+                f"them again) and {report.orphan_vectors} orphan vectors",
+                err=True,
+            )
     try:
         took = pipe.warm_up()  # the embedder, the index and the reader: the first question is as fast as the rest
         click.echo(f"models and index loaded in {took:.1f} s", err=True)

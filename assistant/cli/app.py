@@ -32,10 +32,12 @@ def _user_errors() -> type[AssistantError]:
 
 
 def _pipeline(settings: Settings) -> Pipeline:
+    from assistant.errors import disk_full_is_user_error
     from assistant.pipeline import Pipeline
 
     try:
-        return Pipeline(settings)
+        with disk_full_is_user_error(settings.home):
+            return Pipeline(settings)
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from None
 

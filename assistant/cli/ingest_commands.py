@@ -71,6 +71,8 @@ def sync(ctx: click.Context, timeout: float, as_json: bool) -> None:
             run.index(read.items, url)
             if not read.failed:
                 pipe.store.feeds.commit(read)
+    except _user_errors() as exc:  # a full disk, a Chroma server gone: one line, what was indexed stays
+        raise click.ClickException(str(exc)) from None
     finally:
         pipe.close()
     run.report(as_json)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from assistant.documents import Article, Chunk, SentenceInfo
+from assistant.errors import disk_full_is_user_error
 from assistant.ingest.chunking import chunk_article
 from assistant.ingest.dedup import THRESHOLD as DUP_THRESHOLD
 from assistant.ingest.parse import IngestError
@@ -48,7 +49,19 @@ def index_articles(
     settings: Settings,
     progress: Callable[[int], None] | None = None,
 ) -> IndexResult:
-    """Index every article not already current; collect errors; never stop on bad records."""
+    """Index every article not already current; collect errors; never stop on bad records. A full disk (in any
+    layer: SQLite, Chroma, a model cache) stops it with one `DiskFullError`; what was committed stays indexed."""
+    with disk_full_is_user_error(settings.home):
+        return _index(store, embedder, items, settings, progress)
+
+
+def _index(
+    store: Store,
+    embedder: Embedder,
+    items: Iterable[Article | IngestError],
+    settings: Settings,
+    progress: Callable[[int], None] | None,
+) -> IndexResult:
     result = IndexResult()
     from assistant.ingest.dedup import signature
 

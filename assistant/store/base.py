@@ -21,6 +21,10 @@ class StoreError(AssistantError, RuntimeError):
     """The index cannot be opened or used."""
 
 
+class VectorStoreUnreadable(StoreError):
+    """The vector store's files cannot be read (damaged); `assistant check --repair` rebuilds them."""
+
+
 # (article, its chunks, one vector per chunk)
 VectorItem = tuple[Article, list[Chunk], list[list[float]]]
 
@@ -107,4 +111,4 @@ class KeywordIndex(Protocol):
     def date_ranges(self) -> list[tuple[str, str | None, str | None, int, int]]: ...
 
 
-__all__ = ["KeywordIndex", "Sentence", "StoreError", "VectorIndex", "VectorItem"]
+__all__ = ["KeywordIndex", "Sentence", "StoreError", "VectorIndex", "VectorItem", "VectorStoreUnreadable"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.documents import Article, Chunk, Passage, SentenceInfo
+from assistant.errors import disk_full
 from assistant.ingest.dedup import NearDuplicates
 from assistant.settings import Settings
 from assistant.store.base import KeywordIndex, StoreError, VectorIndex
@@ -112,10 +113,12 @@ class Store:
             if vectors is None:
                 from assistant.store.chroma import ChromaIndex
 
-                vectors = ChromaIndex(settings.chroma_path, settings.collection, self.chroma_url)
+                vectors = ChromaIndex(settings.chroma_path, settings.collection, self.chroma_url, settings.chroma_timeout)
             self.vectors = vectors
-        except Exception:
+        except Exception as exc:
             self.close()
+            if (full := disk_full(exc, settings.home)) is not None:  # SQLite or Chroma could not create a file
+                raise full from exc
             raise
 
     def close(self) -> None:

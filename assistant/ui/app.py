@@ -219,7 +219,9 @@ def serve(
 ):
     """Launch the app (never shared publicly); `on_ready` runs once it accepts connections, before blocking."""
     app = build_app(pipe, ingest_dir)
-    app.queue(default_concurrency_limit=4, max_size=64)
+    # Answers are CPU-bound Python (GIL) and numpy on a few cores: a handful at once keeps every core busy; more only
+    # interleave (each answer gets slower, none sooner). The queue holds the rest (evals/bench_load.py measures it).
+    app.queue(default_concurrency_limit=pipe.settings.ui_concurrency, max_size=pipe.settings.ui_queue)
     app.launch(
         server_name=host,
         server_port=port,

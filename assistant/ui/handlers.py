@@ -102,7 +102,12 @@ class AssistantUI:
     ) -> dict:
         """The same JSON as `assistant ask --json`."""
         hist = [h for h in (history or []) if isinstance(h, dict)]
-        ans = self.pipe.ask(question, history=hist, filters=self._filters(since, until, source), k=int(k))
+        try:
+            ans = self.pipe.ask(question, history=hist, filters=self._filters(since, until, source), k=int(k))
+        except AssistantError as exc:  # e.g. the Chroma server did not answer: the client gets the one line
+            from assistant.ui.app import _import_gradio
+
+            raise _import_gradio().Error(str(exc)) from exc
         return ans.to_dict()
 
     def examples(self) -> list[str]:
@@ -172,7 +177,11 @@ class AssistantUI:
         with self._ingest_lock:
             for path in paths:
                 yield "\n".join([*log_lines, f"indexing {path.name}…"]), self.stats_html()
-                result = index_articles(self.pipe.store, self.pipe.embedder, parse_path(path), self.pipe.settings)
+                try:
+                    result = index_articles(self.pipe.store, self.pipe.embedder, parse_path(path), self.pipe.settings)
+                except AssistantError as exc:  # a full disk, a Chroma server gone: what was indexed stays
+                    log_lines.append(f"{path.name}: stopped: {exc}")
+                    break
                 log_lines.append(f"{path.name}: {result.summary()}")
                 log_lines += [f"  error: {e}" for e in result.errors[:200]]
                 yield "\n".join(log_lines), self.stats_html()

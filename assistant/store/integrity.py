@@ -1,0 +1,240 @@
+"""`assistant check [--repair]`: is the index sound, and rebuild what the documents table still holds."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.documents import Article
+from assistant.retrieval.embeddings import Embedder
+from assistant.settings import Settings
+from assistant.store import salvage
+from assistant.store.base import VectorStoreUnreadable
+from assistant.store.facade import Store, _acquire, _release
+
+SAMPLE = 64  # vectors searched for themselves: a damaged HNSW graph loses some of them
+REEMBED_BATCH = 32
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, named by the part of the index it is in."""
+
+    part: str  # "sqlite", "keyword index", "vectors", "documents"
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.part}: {self.what}"
+
+
+@dataclass
+class IntegrityReport:
+    """What `check` found and, with --repair, what it did and what is still wrong afterwards."""
+
+    problems: list[Problem] = field(default_factory=list)
+    pending: int = 0
+    orphan_vectors: int = 0
+    missing_vectors: int = 0
+    repairs: list[str] = field(default_factory=list)
+    remaining: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was wrong."""
+        return not self.problems
+
+
+@dataclass
+class _Findings:
+    problems: list[Problem] = field(default_factory=list)
+    rebuild_vectors: bool = False
+    orphans: list[str] = field(default_factory=list)
+    missing_docs: set[str] = field(default_factory=set)
+    pending: list[str] = field(default_factory=list)
+    missing: int = 0
+
+
+def check_index(settings: Settings, repair: bool, embedder: Callable[[], Embedder]) -> IntegrityReport:
+    """Check SQLite (integrity_check, FTS5), Chroma (readable, ids = chunks, self-search); `repair` rebuilds the
+    SQLite file from its readable rows, the FTS5 index from documents + chunks, and vectors by re-embedding the
+    documents they belong to (`embedder` is called only then)."""
+    lock = settings.home / ".lock"
+    if not settings.chroma_url:
+        _acquire(lock)  # no other process may write while the files are checked or swapped
+    try:
+        report = IntegrityReport()
+        _check(settings, repair, embedder, report)
+        if repair and report.problems:
+            again = IntegrityReport()
+            _check(settings, False, embedder, again)
+            report.remaining = again.problems
+        return report
+    finally:
+        if not settings.chroma_url:
+            _release(lock)
+
+
+def _check(settings: Settings, repair: bool, embedder: Callable[[], Embedder], report: IntegrityReport) -> None:
+    path = settings.sqlite_path
+    if lines := salvage.integrity_problems(path):
+        report.problems.append(Problem("sqlite", f"{path.name}: " + "; ".join(lines)))
+        if not repair:
+            return  # reading a damaged file further only repeats the same error
+        damaged, partial = salvage.salvage(path, _create_schema)
+        lost = "; ".join(f"only {n} rows of {t} could be read" for t, n in partial.items()) or "every row was readable"
+        report.repairs.append(f"rebuilt {path.name} from its readable rows ({lost}); the damaged file is {damaged}")
+        if "documents" in partial:
+            report.repairs.append("documents that could not be read are gone: run the same ingest again to add them back")
+    store, rebuilt = _open(settings, repair, report)
+    if store is None:
+        return
+    with store:
+        found = _findings(store)
+        found.rebuild_vectors |= rebuilt
+        report.problems += found.problems
+        report.pending, report.orphan_vectors, report.missing_vectors = len(found.pending), len(found.orphans), found.missing
+        if repair and found.problems:
+            _repair(store, settings, embedder, found, report)
+
+
+def _open(settings: Settings, repair: bool, report: IntegrityReport) -> tuple[Store | None, bool]:
+    """The store, or None when it cannot be opened; with `repair`, unreadable Chroma files are moved aside."""
+    try:
+        return Store(settings), False
+    except VectorStoreUnreadable as exc:
+        report.problems.append(Problem("vectors", f"the store cannot be opened: {exc.__cause__ or exc}"))
+        if not repair or settings.chroma_url:
+            return None, False
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(Problem("sqlite", f"cannot be opened: {exc}"))
+        return None, False
+    from assistant.store.chroma import move_aside
+
+    report.repairs.append(f"moved the unreadable vector store to {move_aside(settings.chroma_path)}")
+    return Store(settings), True
+
+
+def _findings(store: Store) -> _Findings:
+    found = _Findings(pending=store.keyword.pending_ids())
+    db = getattr(store.keyword, "db", None)
+    if isinstance(db, sqlite3.Connection):
+        found.problems += [Problem("keyword index", p) for p in salvage.fts_problems(db)]
+    if found.pending:
+        found.problems.append(Problem("documents", f"{len(found.pending)} half-indexed (pending) documents"))
+    sql_ids = store.keyword.all_chunk_ids()
+    try:
+        vec_ids = store.vectors.all_ids()
+        count = store.vectors.count()
+        lost = _self_search(store, sorted(vec_ids & sql_ids))
+    except VectorStoreUnreadable as exc:
+        found.problems.append(Problem("vectors", f"cannot be read: {exc.__cause__ or exc}"))
+        found.rebuild_vectors = True
+        return found
+    found.orphans = sorted(vec_ids - sql_ids)
+    missing = sql_ids - vec_ids
+    found.missing = len(missing)
+    if found.orphans:
+        found.problems.append(Problem("vectors", f"{len(found.orphans)} vectors belong to no chunk (orphans)"))
+    if missing:
+        found.missing_docs = {r["doc_id"] for r in store.keyword.chunk_rows(sorted(missing)).values()}
+        found.problems.append(Problem("vectors", f"{len(missing)} chunks of {len(found.missing_docs)} documents have no vector"))
+    if count != len(vec_ids):
+        found.problems.append(Problem("vectors", f"the collection counts {count} vectors but holds {len(vec_ids)} ids"))
+        found.rebuild_vectors = True
+    if lost:
+        found.problems.append(
+            Problem("vectors", f"{lost} of {min(SAMPLE, len(vec_ids & sql_ids))} sampled vectors are not found by a "
+                    "search for themselves (the vector index is damaged)")
+        )  # fmt: skip
+        found.rebuild_vectors = True
+    return found
+
+
+def _self_search(store: Store, ids: list[str]) -> int:
+    """How many of an even sample of vectors a search for their own vector does not return first."""
+    vectors_of = getattr(store.vectors, "vectors_of", None)
+    if vectors_of is None or not ids:
+        return 0
+    sample = ids[:: max(1, len(ids) // SAMPLE)][:SAMPLE]
+    stored = vectors_of(sample)
+    lost = len(sample) - len(stored)
+    for cid, vec in stored.items():
+        hits = store.vectors.search(vec, 3)
+        lost += cid not in [h for h, score in hits if score > 0.999]
+    return lost
+
+
+def _repair(
+    store: Store, settings: Settings, embedder: Callable[[], Embedder], found: _Findings, report: IntegrityReport
+) -> None:
+    db = getattr(store.keyword, "db", None)
+    if any(p.part == "keyword index" for p in found.problems) and isinstance(db, sqlite3.Connection):
+        with store.keyword.lock:
+            rows = salvage.rebuild_fts(db)
+        report.repairs.append(f"rebuilt the keyword index from the documents and chunks tables ({rows} rows)")
+    if found.rebuild_vectors and (recreate := getattr(store.vectors, "recreate", None)) is not None:
+        aside = recreate()
+        report.repairs.append("started the vectors afresh" + (f" (the damaged files are in {aside})" if aside else ""))
+    for doc_id in found.pending:
+        store.delete(doc_id)
+    if found.pending:
+        report.repairs.append(f"removed {len(found.pending)} half-indexed documents; run the same ingest again to add them")
+    if found.rebuild_vectors:
+        docs = [r["doc_id"] for r in store.find_documents("", limit=10**9)]
+    else:
+        store.vectors.delete_ids(found.orphans)
+        if found.orphans:
+            report.repairs.append(f"deleted {len(found.orphans)} orphan vectors")
+        docs = sorted(found.missing_docs)
+    if docs:
+        n = reembed(store, embedder(), docs, settings)
+        report.repairs.append(f"re-embedded {len(docs)} documents ({n} chunks) from their stored text")
+
+
+def reembed(store: Store, embedder: Embedder, doc_ids: list[str], settings: Settings) -> int:
+    """Chunk and embed these stored documents again and write their vectors; the number of chunks written."""
+    from assistant.ingest.chunking import chunk_article
+
+    written = 0
+    for i in range(0, len(doc_ids), REEMBED_BATCH):
+        articles = [_article(row) for d in doc_ids[i : i + REEMBED_BATCH] if (row := store.document(d))]
+        store.begin(articles)
+        items = [(a, chunk_article(a, settings.chunk_tokens, settings.chunk_overlap_sentences)) for a in articles]
+        texts = [c.embed_text(a) for a, chunks in items for c in chunks]
+        vectors = embedder.embed_batch(texts) if texts else []
+        pos, writes = 0, []
+        for a, chunks in items:
+            writes.append((a, chunks, vectors[pos : pos + len(chunks)]))
+            pos += len(chunks)
+        store.write_many(writes)  # the sentence annotations are kept: the text has not changed
+        written += pos
+    return written
+
+
+def _article(row: dict) -> Article:
+    return Article(
+        id=row["doc_id"],
+        title=row["title"],
+        text=row["text"],
+        date=row["date"],
+        source=row["source"],
+        url=row["url"],
+        origin=row["origin"] or "",
+    )
+
+
+def _create_schema(path) -> None:
+    """Open every part of the store on an empty file so that each creates its tables."""
+    from assistant.ingest.dedup import NearDuplicates
+    from assistant.store.feed_state import FeedState
+    from assistant.store.fts import SqliteKeywordIndex
+    from assistant.store.sentences import SentenceTable
+
+    kw = SqliteKeywordIndex(path)
+    try:
+        NearDuplicates(kw.db, kw.lock)
+        FeedState(kw.db, kw.lock)
+        SentenceTable(kw.db, kw.lock)
+    finally:
+        kw.close()
