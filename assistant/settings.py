@@ -54,6 +54,8 @@ class Settings:
     llm_max_tokens: int = 384  # room kept for the answer
     show_unsupported: bool = False
     chroma_url: str | None = None  # a `chroma run` server shared by several processes; None = embedded Chroma
+    # postgresql://... holding documents, keyword index, sentences, feeds; None = the SQLite file under `home`
+    database_url: str | None = field(default=None, repr=False)
     openai_api_key: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -72,6 +74,7 @@ class Settings:
             llm_timeout=_env_float("ASSISTANT_LLM_TIMEOUT", cls.llm_timeout),
             llm_context=_env_int("ASSISTANT_LLM_CONTEXT", cls.llm_context),
             chroma_url=env.get("ASSISTANT_CHROMA_URL") or None,
+            database_url=env.get("ASSISTANT_DATABASE_URL") or None,
             openai_api_key=env.get("OPENAI_API_KEY") or None,
         )
 

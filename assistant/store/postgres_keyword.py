@@ -1,0 +1,197 @@
+"""PostgreSQL side of the store: documents, chunks and a tsvector/GIN keyword index. Implements
+`store.base.KeywordIndex` like `fts.py` does for SQLite, with the same pending/ok crash-safety contract."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from assistant.documents import Article, Chunk, Sentence, date_to_int
+from assistant.store.fts import OK, PENDING, query_words
+from assistant.store.postgres_db import PgDatabase
+
+# Normalisation 1 divides the cover-density rank by 1 + log(document length), as BM25 discounts long chunks.
+_RANK = "ts_rank_cd(c.tsv, q, 1)"
+
+
+def websearch_text(question: str) -> str:
+    """The question's content words OR-ed in `websearch_to_tsquery` syntax (the words `fts_query` OR-s for FTS5)."""
+    return " or ".join(w for w in query_words(question) if w not in ("or", "and", "not"))
+
+
+class PgKeywordIndex:
+    """Documents and chunks in PostgreSQL; `search` ranks a generated tsvector column with `ts_rank_cd`."""
+
+    def __init__(self, db: PgDatabase) -> None:
+        self.db = db
+
+    def close(self) -> None:
+        """Nothing of its own: the pool belongs to the `Store`."""
+
+    def status(self, doc_id: str) -> tuple[str, str] | None:
+        """(hash, status) of a stored document, or None."""
+        with self.db.connection() as conn:
+            row = conn.execute("SELECT hash, status FROM documents WHERE doc_id=%s", (doc_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def mark_pending(self, articles: Iterable[Article]) -> None:
+        """Record articles as being (re)indexed, before their vectors are written."""
+        rows = [
+            (a.id, a.title, a.date, date_to_int(a.date), a.source, a.url, a.hash, a.text, a.origin, PENDING)
+            for a in sorted(articles, key=lambda a: a.id)  # one lock order across processes: no deadlock
+        ]
+        with self.db.connection() as conn, conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO documents(doc_id,title,date,date_int,source,url,hash,text,origin,status)"
+                " VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT(doc_id) DO UPDATE SET status=excluded.status",
+                rows,
+            )
+
+    def commit_articles(self, items: list[tuple[Article, list[Chunk]]]) -> None:
+        """Replace the articles' chunks and mark them complete, in one transaction."""
+        items = sorted(items, key=lambda item: item[0].id)
+        docs = [
+            (a.title, a.date, date_to_int(a.date), a.source, a.url, a.hash, a.text, a.origin, OK, len(chunks), a.id)
+            for a, chunks in items
+        ]
+        chunk_rows = [
+            (c.id, c.doc_id, c.index, c.start, c.end, _sentences_json(c), a.title, c.text) for a, chunks in items for c in chunks
+        ]
+        with self.db.connection() as conn, conn.cursor() as cur:
+            cur.executemany(
+                "UPDATE documents SET title=%s,date=%s,date_int=%s,source=%s,url=%s,hash=%s,text=%s,origin=%s,status=%s,"
+                "n_chunks=%s,updated_at=now() WHERE doc_id=%s",
+                docs,
+            )
+            cur.execute("DELETE FROM chunks WHERE doc_id = ANY(%s)", ([a.id for a, _ in items],))
+            with cur.copy('COPY chunks(chunk_id,doc_id,idx,start,"end",sentences,title,body) FROM STDIN') as copy:
+                for row in chunk_rows:
+                    copy.write_row(row)
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove a document and its chunks."""
+        with self.db.connection() as conn:
+            conn.execute("DELETE FROM chunks WHERE doc_id=%s", (doc_id,))
+            conn.execute("DELETE FROM documents WHERE doc_id=%s", (doc_id,))
+
+    def search(
+        self, question: str, limit: int, since: int | None = None, until: int | None = None, source: str | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, ts_rank_cd score, higher is better) for the question's words; filters applied in SQL."""
+        text = websearch_text(question)
+        if not text:
+            return []
+        sql = (
+            f"SELECT c.chunk_id, {_RANK} AS s FROM chunks c JOIN documents d ON d.doc_id = c.doc_id,"
+            " websearch_to_tsquery('english', %s) q WHERE c.tsv @@ q AND d.status = 'ok'"
+        )
+        args: list[object] = [text]
+        if since is not None:
+            sql += " AND d.date_int >= %s"
+            args.append(since)
+        if until is not None:
+            sql += " AND d.date_int <= %s"
+            args.append(until)
+        if source:
+            sql += " AND d.source = %s"
+            args.append(source)
+        sql += " ORDER BY s DESC, c.chunk_id LIMIT %s"
+        args.append(limit)
+        with self.db.connection() as conn:
+            return [(r[0], float(r[1])) for r in conn.execute(sql, args)]
+
+    def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """(number of chunks, chunks whose body has a word starting with each term's stem)."""
+        out: dict[str, int] = {}
+        with self.db.connection() as conn:
+            n = conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            for t in terms:
+                clean = re.sub(r"[^\w]", "", t)
+                if not clean:
+                    out[t] = 0
+                    continue
+                row = conn.execute(
+                    "SELECT count(*) FROM chunks WHERE tsv @@ to_tsquery('english', %s)", (f"{clean}:*A",)
+                ).fetchone()
+                out[t] = row[0]
+        return n, out
+
+    def chunk_rows(self, chunk_ids: list[str]) -> dict[str, dict]:
+        """Chunk text, sentence offsets and article metadata for the given ids."""
+        if not chunk_ids:
+            return {}
+        sql = (
+            'SELECT c.chunk_id, c.doc_id, c.start, c."end", c.sentences, d.title, d.date, d.source, d.url, c.body'
+            " FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE c.chunk_id = ANY(%s)"
+        )
+        keys = ("chunk_id", "doc_id", "start", "end", "sentences", "title", "date", "source", "url", "body")
+        with self.db.connection() as conn:
+            rows = conn.execute(sql, (list(chunk_ids),)).fetchall()
+        out = {}
+        for r in rows:
+            d = dict(zip(keys, r, strict=True))
+            d["sentences"] = [Sentence(s, e) for s, e in d["sentences"]]
+            out[d["chunk_id"]] = d
+        return out
+
+    def document(self, doc_id: str) -> dict | None:
+        """A stored document's fields, including its full text."""
+        with self.db.connection() as conn, conn.cursor() as cur:
+            cur.execute("SELECT * FROM documents WHERE doc_id=%s", (doc_id,))
+            row = cur.fetchone()
+            names = [c.name for c in cur.description] if cur.description else []
+        if row is None:
+            return None
+        d = dict(zip(names, row, strict=True))
+        d["updated_at"] = d["updated_at"].isoformat(sep=" ", timespec="seconds")
+        return d
+
+    def counts(self) -> dict[str, int]:
+        """Numbers of complete documents, pending documents and chunks."""
+        with self.db.connection() as conn:
+            docs, pending = conn.execute(
+                "SELECT count(*) FILTER (WHERE status='ok'), count(*) FILTER (WHERE status<>'ok') FROM documents"
+            ).fetchone()
+            chunks = conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        return {"documents": docs, "pending": pending, "chunks": chunks}
+
+    def pending_ids(self) -> list[str]:
+        """Documents whose indexing did not finish."""
+        with self.db.connection() as conn:
+            return [r[0] for r in conn.execute("SELECT doc_id FROM documents WHERE status<>'ok' ORDER BY doc_id")]
+
+    def all_chunk_ids(self) -> set[str]:
+        """Every chunk id stored."""
+        with self.db.connection() as conn:
+            return {r[0] for r in conn.execute("SELECT chunk_id FROM chunks")}
+
+    def by_source_year(self) -> list[tuple[str, str | None, int]]:
+        """(source, year, documents), for the corpus overview."""
+        q = (
+            "SELECT source, substr(date, 1, 4) AS y, count(*) FROM documents WHERE status='ok'"
+            " GROUP BY source, y ORDER BY source, y NULLS FIRST"
+        )
+        with self.db.connection() as conn:
+            return [(r[0], r[1], r[2]) for r in conn.execute(q)]
+
+    def find_documents(self, query: str, limit: int = 200) -> list[dict]:
+        """Documents whose title contains `query` (case-insensitive), newest first."""
+        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        q = (
+            "SELECT doc_id, title, date, source FROM documents WHERE status='ok' AND title ILIKE %s"
+            " ORDER BY date DESC NULLS LAST LIMIT %s"
+        )
+        with self.db.connection() as conn:
+            rows = conn.execute(q, (like, limit)).fetchall()
+        return [dict(zip(("doc_id", "title", "date", "source"), r, strict=True)) for r in rows]
+
+    def sources(self) -> list[tuple[str, int]]:
+        """Sources with their document counts."""
+        q = "SELECT source, count(*) FROM documents WHERE status='ok' GROUP BY source ORDER BY 2 DESC, 1"
+        with self.db.connection() as conn:
+            return [(r[0], r[1]) for r in conn.execute(q)]
+
+
+def _sentences_json(chunk: Chunk) -> str:
+    return json.dumps([[s.start, s.end] for s in chunk.sentences])

@@ -1,0 +1,198 @@
+"""The store with documents and keywords in a real PostgreSQL server (ASSISTANT_DATABASE_URL), beside SQLite's."""
+
+import sys
+import threading
+
+import psycopg
+import pytest
+from test_store import ARTS, _both_indexes
+
+from assistant.documents import Article, date_to_int
+from assistant.ingest.feeds import FeedRead
+from assistant.ingest.indexer import index_articles
+from assistant.pipeline import Pipeline
+from assistant.settings import Settings
+from assistant.store.facade import Store, StoreError
+from assistant.store.postgres_db import PgDatabase, migrations
+from assistant.store.postgres_keyword import PgKeywordIndex, websearch_text
+
+NEAR_DUP = Article(
+    id="b-wire",
+    title="Blinken in Jakarta (wire)",
+    date="2022-07-10",
+    source="Wire",
+    text=ARTS[1].text,
+)
+
+
+def _docs(keyword, hits) -> list[str]:
+    """The doc_id of each (chunk_id, score) hit, in order."""
+    rows = keyword.chunk_rows([cid for cid, _ in hits])
+    return [rows[cid]["doc_id"] for cid, _ in hits]
+
+
+def _pg(hash_settings, url):
+    return hash_settings.with_(database_url=url)
+
+
+def test_settings_read_the_database_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("ASSISTANT_DATABASE_URL", "postgresql://u:secret@db:5432/x")
+    s = Settings.from_env()
+    assert s.database_url == "postgresql://u:secret@db:5432/x"
+    assert "secret" not in repr(s)
+
+
+def test_ingest_search_and_filters_on_postgres(hash_settings, pg_url):
+    pipe = Pipeline(_pg(hash_settings, pg_url))
+    assert isinstance(pipe.store.keyword, PgKeywordIndex)
+    assert not hash_settings.sqlite_path.exists(), "nothing goes to the SQLite file when PostgreSQL is configured"
+    r = index_articles(pipe.store, pipe.embedder, ARTS, pipe.settings)
+    assert (r.added, r.unchanged) == (3, 0)
+    vec, kw = _both_indexes(pipe.store)
+    assert vec == kw and len(kw) == r.chunks
+    again = index_articles(pipe.store, pipe.embedder, ARTS, pipe.settings)
+    assert again.unchanged == 3 and _both_indexes(pipe.store) == (vec, kw)
+    kwi = pipe.store.keyword
+    assert _docs(kwi, kwi.search("Retno Marsudi Jakarta", 5))[:1] == ["b"]
+    assert set(_docs(kwi, kwi.search("discussed", 5))) == {"a", "b"}  # stemmed: discuss
+    assert kwi.search("the of and", 5) == []
+    white_house = set(_docs(kwi, kwi.search("President Biden", 5, source="The White House")))
+    assert white_house == {"a", "c"}
+    since = set(_docs(kwi, kwi.search("President Biden", 5, since=date_to_int("2024-01-01"))))
+    until = set(_docs(kwi, kwi.search("President Biden", 5, until=date_to_int("2023-12-31"))))
+    assert (since, until) == ({"c"}, {"a"})
+    hits = pipe.retriever.retrieve("Blinken Jakarta ASEAN", k=3, mode="hybrid")
+    assert hits and hits[0].doc_id == "b" and hits[0].text in ARTS[1].text
+    assert pipe.store.stats()["database"] == pg_url
+    pipe.close()
+
+
+def test_postgres_answers_what_sqlite_answers(hash_settings, pg_url, tmp_path):
+    """The same articles in both engines: every read the UI and the reader use gives the same result."""
+    pg = Pipeline(_pg(hash_settings, pg_url))
+    lite = Pipeline(hash_settings.with_(home=tmp_path / "lite"))
+    for pipe in (pg, lite):
+        index_articles(pipe.store, pipe.embedder, ARTS, pipe.settings)
+    a, b = pg.store, lite.store
+    ids = sorted(b.keyword.all_chunk_ids())
+    assert a.keyword.all_chunk_ids() == set(ids)
+    assert a.keyword.chunk_rows(ids) == b.keyword.chunk_rows(ids)
+    for doc_id in ("a", "b", "c"):
+        da, db = a.document(doc_id), b.document(doc_id)
+        assert {k: v for k, v in da.items() if k != "updated_at"} == {k: v for k, v in db.items() if k != "updated_at"}
+    assert a.counts() == b.counts()
+    assert a.by_source_year() == b.by_source_year()
+    assert a.sources() == b.sources()
+    assert a.find_documents("blinken") == b.find_documents("blinken") != []
+    assert a.find_documents("100%_") == b.find_documents("100%_") == []
+    keys = [(doc, s.start) for doc in "abc" for row in b.keyword.chunk_rows(ids).values() if row["doc_id"] == doc
+            for s in row["sentences"]]  # fmt: skip
+    sa, sb = a.sentence_infos(keys), b.sentence_infos(keys)
+    assert sa.keys() == sb.keys() and len(sa) >= 5
+    for key in sa:
+        x, y = sa[key], sb[key]
+        assert (x.end, x.lemmas, x.entities) == (y.end, y.lemmas, y.entities)
+        assert (x.vector == y.vector).all()
+    n, freqs = a.doc_freqs(["discussed", "jakarta", "zzz"])
+    assert (n, freqs) == (3, {"discussed": 2, "jakarta": 1, "zzz": 0})
+    assert b.doc_freqs(["discussed", "jakarta", "zzz"]) == (n, freqs)
+    assert (
+        _docs(a.keyword, a.search_keywords("Kishida Taiwan", 3))
+        == _docs(b.keyword, b.search_keywords("Kishida Taiwan", 3))
+        == ["a"]
+    )
+    pg.close()
+    lite.close()
+
+
+def test_websearch_text_is_an_or_of_the_fts5_words():
+    assert websearch_text("Who met Retno Marsudi in Jakarta, and where?") == "met or retno or marsudi or jakarta"
+    assert websearch_text('"or" -not OR and') == ""
+
+
+def test_changed_and_deleted_articles(hash_settings, pg_url):
+    pipe = Pipeline(_pg(hash_settings, pg_url))
+    index_articles(pipe.store, pipe.embedder, ARTS, pipe.settings)
+    changed = Article(id="a", title="Biden meets Kishida", date="2023-01-13", source="The White House",
+                      text="President Biden hosted Prime Minister Kishida. They talked about semiconductors.")  # fmt: skip
+    r = index_articles(pipe.store, pipe.embedder, [changed], pipe.settings)
+    assert r.updated == 1
+    vec, kw = _both_indexes(pipe.store)
+    assert vec == kw
+    assert pipe.store.keyword.search("semiconductors", 5) and not pipe.store.keyword.search("Taiwan", 5)
+    pipe.store.delete("a")
+    assert pipe.store.document("a") is None and not pipe.store.keyword.search("semiconductors", 5)
+    assert pipe.store.check().ok
+    pipe.close()
+
+
+def test_pending_document_is_found_and_repaired(hash_settings, pg_url):
+    """A crash between `begin` and the commit leaves the document pending: invisible to search, fixed by repair."""
+    pipe = Pipeline(_pg(hash_settings, pg_url))
+    index_articles(pipe.store, pipe.embedder, ARTS[:2], pipe.settings)
+    half = ARTS[2]
+    pipe.store.begin([half])
+    from assistant.ingest.chunking import chunk_article
+
+    chunks = chunk_article(half)
+    pipe.store.vectors.upsert(half, chunks, pipe.embedder.embed_batch([c.text for c in chunks]))  # the crash is here
+    assert pipe.store.status("c")[1] == "pending"
+    assert not pipe.store.keyword.search("Scholz", 5)
+    report = pipe.store.check()
+    assert report.pending == ["c"] and report.orphan_vectors == len(chunks) and not report.ok
+    pipe.store.check(repair=True)
+    assert pipe.store.check().ok and pipe.store.status("c") is None
+    r = index_articles(pipe.store, pipe.embedder, [half], pipe.settings)
+    assert r.added == 1 and pipe.store.keyword.search("Scholz", 5)
+    pipe.close()
+
+
+def test_migrations_run_once_and_are_recorded(pg_url):
+    versions = [v for v, _ in migrations()]
+    assert versions and versions == sorted(versions) and versions[0].startswith("0001_")
+    results: list[list[str]] = []
+
+    def start() -> None:  # app servers starting at the same moment: one migrates, the others wait and find it done
+        db = PgDatabase(pg_url)
+        results.append(db.applied)
+        db.close()
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results, key=len) == [[], [], [], versions]
+    with psycopg.connect(pg_url) as conn:
+        assert [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY version")] == versions
+
+
+def test_feed_state_and_duplicates_are_shared_between_processes(hash_settings, pg_url):
+    one = Pipeline(_pg(hash_settings, pg_url))
+    two = Pipeline(_pg(hash_settings, pg_url).with_(home=hash_settings.home / "other"))
+    index_articles(one.store, one.embedder, ARTS, one.settings)
+    r = index_articles(two.store, two.embedder, [NEAR_DUP], two.settings)  # the wire copy, through the other store
+    assert r.merged == 1
+    assert two.store.status("b-wire") is None
+    assert [s["id"] for s in one.store.also_reported_by("b")] == ["b-wire"]
+    one.store.feeds.add("http://example.org/feed.xml")
+    two.store.feeds.commit(FeedRead(url="http://example.org/feed.xml", title="Ex", etag='"e1"', last_modified=None, items=[]))
+    assert one.store.feeds.urls() == ["http://example.org/feed.xml"]
+    assert one.store.feeds.validators("http://example.org/feed.xml") == ('"e1"', None)
+    one.close()
+    two.close()
+
+
+def test_bad_or_unreachable_database_is_a_clear_error(hash_settings, pg_cluster):
+    with pytest.raises(StoreError, match="not a URL like postgresql://"):
+        Store(hash_settings.with_(database_url="mysql://u@h/db"))
+    with pytest.raises(StoreError, match=r"cannot reach PostgreSQL at postgresql://postgres:\*\*\*@127\.0\.0\.1:9/x"):
+        Store(hash_settings.with_(database_url="postgresql://postgres:pw@127.0.0.1:9/x"))
+    with pytest.raises(StoreError, match='database "nope" does not exist'):
+        Store(hash_settings.with_(database_url=pg_cluster.url("nope")))
+
+
+def test_missing_psycopg_gives_an_install_hint(hash_settings, monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg now raises ImportError
+    with pytest.raises(StoreError, match=r"pip install 'diplomacy-assistant\[postgres\]'"):
+        Store(hash_settings.with_(database_url="postgresql://u@127.0.0.1:9/x"))
