@@ -42,12 +42,17 @@ class PgDatabase:
             ) from None
         self.location = _redact(url)
         self._errors = psycopg.Error
+        try:  # one direct connection first: a wrong host, port, password or database fails now, with libpq's reason
+            psycopg.connect(url, connect_timeout=10).close()
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"cannot reach PostgreSQL at {self.location}: {reason}") from None
         self.pool = ConnectionPool(url, min_size=1, max_size=max_size, open=False, name="assistant")
         try:
-            self.pool.open(wait=True, timeout=15)
+            self.pool.open(wait=True, timeout=30)
         except Exception as exc:  # noqa: BLE001 - psycopg_pool raises PoolTimeout after logging the libpq error
             self.pool.close()
-            raise StoreError(f"cannot reach PostgreSQL at {self.location}: {_reason(url, exc)}") from None
+            raise StoreError(f"cannot open a connection pool to PostgreSQL at {self.location}: {exc}") from None
         try:
             self.applied = self.migrate()
         except Exception:
@@ -90,13 +95,3 @@ class PgDatabase:
         """Close every pooled connection."""
         self.pool.close()
 
-
-def _reason(url: str, exc: Exception) -> str:
-    """The libpq message of a failed connection (the pool's own timeout says only 'couldn't get a connection')."""
-    import psycopg
-
-    try:
-        psycopg.connect(url, connect_timeout=5).close()
-    except psycopg.Error as direct:
-        return str(direct).strip().splitlines()[0]
-    return str(exc)
