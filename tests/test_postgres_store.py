@@ -14,7 +14,7 @@ from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 from assistant.store.facade import Store, StoreError
 from assistant.store.postgres_db import PgDatabase, migrations
-from assistant.store.postgres_keyword import PgKeywordIndex, websearch_text
+from assistant.store.postgres_keyword import PgKeywordIndex
 
 NEAR_DUP = Article(
     id="b-wire",
@@ -55,7 +55,8 @@ def test_ingest_search_and_filters_on_postgres(hash_settings, pg_url):
     kwi = pipe.store.keyword
     assert _docs(kwi, kwi.search("Retno Marsudi Jakarta", 5))[:1] == ["b"]
     assert set(_docs(kwi, kwi.search("discussed", 5))) == {"a", "b"}  # stemmed: discuss
-    assert kwi.search("the of and", 5) == []
+    assert kwi.search("the of and", 5) == [] == kwi.search('"or" -not OR and', 5)
+    assert set(_docs(kwi, kwi.search('Jakarta" OR (1=1); --', 5))) == {"b"}  # no user syntax, no SQL
     white_house = set(_docs(kwi, kwi.search("President Biden", 5, source="The White House")))
     assert white_house == {"a", "c"}
     since = set(_docs(kwi, kwi.search("President Biden", 5, since=date_to_int("2024-01-01"))))
@@ -103,11 +104,6 @@ def test_postgres_answers_what_sqlite_answers(hash_settings, pg_url, tmp_path):
     )
     pg.close()
     lite.close()
-
-
-def test_websearch_text_is_an_or_of_the_fts5_words():
-    assert websearch_text("Who met Retno Marsudi in Jakarta, and where?") == "met or retno or marsudi or jakarta"
-    assert websearch_text('"or" -not OR and') == ""
 
 
 def test_changed_and_deleted_articles(hash_settings, pg_url):

@@ -94,4 +94,3 @@ class PgDatabase:
     def close(self) -> None:
         """Close every pooled connection."""
         self.pool.close()
-

@@ -1,5 +1,6 @@
--- Documents, chunks with a generated tsvector (title weight B, body weight A) and its GIN index, reader sentence
--- annotations, feed validators and near-duplicate signatures: what the SQLite file holds in the embedded setup.
+-- Documents, chunks with a generated tsvector (title weight B, body weight A) and its GIN index, the BM25 postings
+-- derived from it, reader sentence annotations, feed validators and near-duplicate signatures: what the SQLite file
+-- holds in the embedded setup.
 CREATE TABLE documents (
   doc_id     text PRIMARY KEY,
   title      text NOT NULL,
@@ -27,11 +28,35 @@ CREATE TABLE chunks (
   sentences jsonb NOT NULL,
   title     text NOT NULL,
   body      text NOT NULL,
+  n_tokens  integer NOT NULL DEFAULT 0,  -- indexed tokens of title and body: BM25's document length
   tsv       tsvector GENERATED ALWAYS AS (
               setweight(to_tsvector('english', title), 'B') || setweight(to_tsvector('english', body), 'A')) STORED
 );
 CREATE INDEX chunks_doc ON chunks (doc_id);
 CREATE INDEX chunks_tsv ON chunks USING gin (tsv);
+
+-- BM25 as FTS5 computes it (k1 1.2, b 0.75, title tokens count half): per (lexeme, chunk) the length-normalised term
+-- weight `impact`, written with the chunk; idf comes from `lexicon.df` and `keyword_stats` at query time.
+CREATE TABLE postings (
+  lexeme   text NOT NULL,
+  chunk_id text NOT NULL,
+  doc_id   text NOT NULL,
+  date_int integer,
+  source   text NOT NULL,
+  impact   real NOT NULL,
+  PRIMARY KEY (chunk_id, lexeme)
+);
+CREATE INDEX postings_impact ON postings (lexeme, impact DESC) INCLUDE (chunk_id, doc_id, date_int, source);
+CREATE TABLE lexicon (
+  lexeme text PRIMARY KEY,
+  df     integer NOT NULL
+);
+CREATE TABLE keyword_stats (
+  id        integer PRIMARY KEY CHECK (id = 1),
+  n_chunks  bigint NOT NULL,
+  total_len bigint NOT NULL
+);
+INSERT INTO keyword_stats VALUES (1, 0, 0);
 
 CREATE TABLE sentences (
   doc_id   text NOT NULL,
