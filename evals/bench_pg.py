@@ -177,6 +177,8 @@ def main() -> None:
         pg = Store(Settings(home=home, database_url=url), vectors=lite.vectors)
         articles = _articles(lite)
         rate = _load(pg, articles, lite)
+        with pg.keyword.db.connection() as conn:
+            conn.execute("ANALYZE")  # as autovacuum would soon after a bulk load
         counts = (lite.counts(), pg.counts())
         print(f"loaded {len(articles)} articles into PostgreSQL at {rate:.0f} chunks/s; fts5 {counts[0]} pg {counts[1]}")
         tests = [json.loads(line) for line in (ROOT / "evals" / "test.jsonl").read_text().splitlines()]

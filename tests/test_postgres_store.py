@@ -143,6 +143,43 @@ def test_pending_document_is_found_and_repaired(hash_settings, pg_url):
     pipe.close()
 
 
+def test_two_stores_indexing_the_same_articles_at_once(hash_settings, pg_url):
+    """Two app processes ingesting overlapping files at the same moment: no error, one consistent index."""
+    from conftest import corpus_records
+
+    arts = [Article(id=r["id"], title=r["title"], text=r["text"], date=r["date"], source=r["source"]) for r in corpus_records(40)]
+    from assistant.retrieval.embeddings import make_embedder
+    from assistant.store.chroma import ChromaIndex
+
+    settings = _pg(hash_settings, pg_url)
+    vectors = ChromaIndex(settings.chroma_path, settings.collection)  # one vector index, as a Chroma server would be
+    stores = [Store(settings, vectors=vectors) for _ in range(2)]  # two pools: two app processes' keyword sides
+    embedder = make_embedder("hash")
+    errors: list[BaseException] = []
+
+    def ingest(store, part) -> None:
+        try:
+            index_articles(store, embedder, part, settings)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ingest, args=(st, part)) for st, part in zip(stores, (arts[:30], arts[10:]), strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    store = stores[0]
+    report = store.check()
+    assert report.ok, report
+    stored = [a for a in arts if store.status(a.id)]
+    assert all(store.status(a.id) == (a.hash, "ok") for a in stored) and len(stored) >= 35
+    keyword_rows = store.keyword.chunk_rows(sorted(store.keyword.all_chunk_ids()))
+    assert {r["doc_id"] for r in keyword_rows.values()} == {a.id for a in stored}
+    for s in stores:
+        s.close()
+
+
 def test_migrations_run_once_and_are_recorded(pg_url):
     versions = [v for v, _ in migrations()]
     assert versions and versions == sorted(versions) and versions[0].startswith("0001_")

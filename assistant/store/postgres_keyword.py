@@ -1,5 +1,5 @@
-"""PostgreSQL side of the store: documents, chunks and a tsvector/GIN keyword index. Implements
-`store.base.KeywordIndex` like `fts.py` does for SQLite, with the same pending/ok crash-safety contract."""
+"""PostgreSQL side of the store: documents, chunks and BM25 keyword search over postings unnested from each chunk's
+tsvector. Implements `store.base.KeywordIndex` like `fts.py` does for SQLite, with the same pending/ok contract."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from assistant.store.fts import OK, PENDING, query_words
 from assistant.store.postgres_db import PgDatabase
 
 WRITE_LOCK = 0x6B657977  # pg_advisory_xact_lock key: keyword writes of all processes in turn ("keyw")
-TERM_CAP = 2000  # postings read per query term, best impact first (exact below that many chunks per term)
+TERM_CAP = 2000  # postings read per query term, best impact first (all of them for rarer terms)
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 
 # Old rows of some documents out of the postings, the lexicon and the statistics, then out of the chunks.

@@ -9,6 +9,8 @@ import numpy as np
 from assistant.documents import Entity, SentenceInfo
 from assistant.store.postgres_db import PgDatabase
 
+WRITE_LOCK = 0x73656E74  # pg_advisory_xact_lock key: two processes indexing the same article write in turn ("sent")
+
 
 class PgSentenceTable:
     """Sentence annotations by (doc_id, start), written while a document is still pending (see `SentenceTable`)."""
@@ -25,6 +27,7 @@ class PgSentenceTable:
         ]  # fmt: skip
         latest = {(r[0], r[1]): r for r in rows}  # one row per key, the last one wins (as INSERT OR REPLACE)
         with self.db.connection() as conn, conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             cur.execute("DELETE FROM sentences WHERE doc_id = ANY(%s)", (sorted(set(doc_ids)),))
             cur.execute(  # rows of other documents replace only their own keys
                 "DELETE FROM sentences s USING unnest(%s::text[], %s::int[]) AS k(doc_id, start)"
