@@ -9,7 +9,7 @@
    questions in hybrid mode; errors are counted.
 
 Without `--pg-url` a throwaway cluster is started (tests/pg_cluster.py). Usage:
-  python evals/bench_pg.py [--base /tmp/evalhome3] [--pg-url postgresql://...] [--size 100000]
+  python evals/bench_pg.py [--base HOME_INDEXING_THE_CORPUS] [--pg-url postgresql://...] [--size 100000]
 """
 
 from __future__ import annotations
@@ -153,7 +153,9 @@ def _concurrent(store: Store, embedder, questions: list[dict], clients: int) -> 
 def main() -> None:
     """Recall, then scale, then concurrency."""
     ap = argparse.ArgumentParser()
-    ap.add_argument("--base", type=Path, default=Path("/tmp/evalhome3"), help="a home indexing the corpus (only read)")
+    ap.add_argument(
+        "--base", type=Path, default=Settings().home, help="an ASSISTANT_HOME indexing corpus/ (only read; default: make run's)"
+    )
     ap.add_argument("--pg-url", help="an empty PostgreSQL database (default: a throwaway cluster)")
     ap.add_argument("--size", type=int, default=100_000, help="chunks for the scale run (0: skip it)")
     ap.add_argument("--queries", type=int, default=50)

@@ -229,3 +229,16 @@ def test_missing_psycopg_gives_an_install_hint(hash_settings, monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg now raises ImportError
     with pytest.raises(StoreError, match=r"pip install 'diplomacy-assistant\[postgres\]'"):
         Store(hash_settings.with_(database_url="postgresql://u@127.0.0.1:9/x"))
+
+
+def test_wheel_ships_the_migrations(tmp_path):
+    import subprocess
+    import zipfile
+
+    from conftest import ROOT
+
+    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"assistant/store/migrations/{v}.sql" for v, _ in migrations()} <= names
