@@ -104,8 +104,10 @@ def _scale(lite_home: Path, base: Store, pg_url: str, size: int, embedder, qs: l
         written += sum(len(c) for _, _, c in batch)
     with pg.keyword.db.connection() as conn:
         conn.execute("ANALYZE")
+        pg_mb = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 1e6
+    sqlite_mb = lite.settings.sqlite_path.stat().st_size / 1e6
     print(f"\n== {written} chunks: insert Chroma+FTS5 {written / t_lite:.0f} chunks/s, PostgreSQL keyword side "
-          f"{written / t_pg:.0f} chunks/s")  # fmt: skip
+          f"{written / t_pg:.0f} chunks/s; SQLite file {sqlite_mb:.0f} MB, PostgreSQL database {pg_mb:.0f} MB")  # fmt: skip
     timings: dict[str, list[float]] = {}
     mid = date_to_int("2023-01-01")
     for name, store in (("fts5", lite), ("postgres", pg)):
