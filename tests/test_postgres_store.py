@@ -3,6 +3,7 @@
 import sys
 import threading
 
+import numpy as np
 import psycopg
 import pytest
 from test_store import ARTS, _both_indexes
@@ -214,6 +215,23 @@ def test_feed_state_and_duplicates_are_shared_between_processes(hash_settings, p
     assert one.store.feeds.validators("http://example.org/feed.xml") == ('"e1"', None)
     one.close()
     two.close()
+
+
+def test_a_signature_committed_late_by_another_process_is_found(hash_settings, pg_url):
+    """Sequence numbers are taken at insert, visible at commit: a lower number can appear after a higher one."""
+    from assistant.ingest.dedup import signature
+
+    store = Store(_pg(hash_settings, pg_url))
+    early, late = ARTS[0].text * 3, ARTS[2].text * 3
+    store.dups.add_many([("first", signature(early))])
+    assert store.dups.find("q", signature(late)) is None
+    with psycopg.connect(pg_url) as conn:  # another process's transaction that took its number first
+        seq = conn.execute("SELECT max(seq) FROM minhash").fetchone()[0]
+        conn.execute("INSERT INTO minhash(doc_id, sig, seq) VALUES (%s, %s, %s)",
+                     ("late", np.asarray(signature(late).hashvalues, dtype=np.uint64).tobytes(), seq - 1))  # fmt: skip
+    assert store.dups.find("q", signature(late)) == "late"
+    assert store.dups.find("q", signature(early)) == "first"
+    store.close()
 
 
 def test_bad_or_unreachable_database_is_a_clear_error(hash_settings, pg_cluster):

@@ -1,7 +1,8 @@
 """Near-duplicate signatures and other outlets in PostgreSQL: `NearDuplicates` for several app processes on one index.
 
 Each process keeps its LSH in memory, as the SQLite version does; before each lookup it loads the signatures other
-processes added since (the `seq` column grows with every write).
+processes added since (the `seq` column grows with every write; a transaction that took its numbers earlier but
+committed later is caught by looking LOOKBACK numbers back).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import numpy as np
 from assistant.ingest.dedup import NUM_PERM, SCHEME, THRESHOLD, NearDuplicates
 from assistant.store.postgres_db import PgDatabase
 
+LOOKBACK = 500  # sequence numbers re-read at each refresh: several concurrent 64-article batches
+
 
 class PgNearDuplicates(NearDuplicates):
     """MinHash LSH over every indexed article, its signatures in the shared database."""
@@ -19,6 +22,7 @@ class PgNearDuplicates(NearDuplicates):
         self.pg = db
         self._lsh = None
         self._seq = 0
+        self._seen: dict[str, int] = {}  # doc_id -> seq of the signature in the LSH
 
     def _index(self):
         from datasketch import LeanMinHash, MinHashLSH
@@ -26,11 +30,14 @@ class PgNearDuplicates(NearDuplicates):
         if self._lsh is None:
             self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
         with self.pg.connection() as conn:
-            rows = conn.execute("SELECT doc_id, sig, seq FROM minhash WHERE seq > %s ORDER BY seq", (self._seq,)).fetchall()
+            recent = conn.execute("SELECT doc_id, seq FROM minhash WHERE seq > %s", (self._seq - LOOKBACK,)).fetchall()
+            new = [doc_id for doc_id, seq in recent if self._seen.get(doc_id) != seq]
+            rows = conn.execute("SELECT doc_id, sig, seq FROM minhash WHERE doc_id = ANY(%s)", (new,)).fetchall() if new else []
         for doc_id, sig, seq in rows:
             if doc_id in self._lsh.keys:
                 self._lsh.remove(doc_id)
             self._lsh.insert(doc_id, LeanMinHash(seed=1, hashvalues=np.frombuffer(sig, dtype=np.uint64), scheme=SCHEME))
+            self._seen[doc_id] = seq
             self._seq = max(self._seq, seq)
         return self._lsh
 
@@ -51,6 +58,7 @@ class PgNearDuplicates(NearDuplicates):
             conn.execute("DELETE FROM minhash WHERE doc_id=%s", (doc_id,))
         if self._lsh is not None and doc_id in self._lsh.keys:
             self._lsh.remove(doc_id)
+        self._seen.pop(doc_id, None)
 
     def add_source(self, doc_id: str, origin_id: str, source: str, url: str | None, title: str, date: str | None) -> None:
         """Record another outlet that published the article `doc_id`."""

@@ -82,6 +82,7 @@ CREATE TABLE minhash (
   sig    bytea NOT NULL,
   seq    bigserial NOT NULL
 );
+CREATE INDEX minhash_seq ON minhash (seq);
 CREATE TABLE doc_sources (
   doc_id    text NOT NULL,
   origin_id text NOT NULL,
