@@ -18,10 +18,10 @@ K1, B = 1.2, 0.75  # FTS5's bm25() constants
 # Old rows of some documents out of the postings, the lexicon and the statistics, then out of the chunks.
 _DROP = [
     "UPDATE lexicon l SET df = l.df - o.n FROM (SELECT p.lexeme, count(*) AS n FROM chunks c JOIN postings p"
-    " ON p.chunk_id = c.chunk_id WHERE c.doc_id = ANY(%(ids)s) GROUP BY p.lexeme) o WHERE l.lexeme = o.lexeme",
+    " ON p.chunk = c.id WHERE c.doc_id = ANY(%(ids)s) GROUP BY p.lexeme) o WHERE l.lexeme = o.lexeme",
     "UPDATE keyword_stats SET n_chunks = n_chunks - o.n, total_len = total_len - o.len FROM (SELECT count(*) AS n,"
     " coalesce(sum(n_tokens), 0) AS len FROM chunks WHERE doc_id = ANY(%(ids)s)) o",
-    "DELETE FROM postings WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id = ANY(%(ids)s))",
+    "DELETE FROM postings WHERE chunk IN (SELECT id FROM chunks WHERE doc_id = ANY(%(ids)s))",
     "DELETE FROM chunks WHERE doc_id = ANY(%(ids)s)",
 ]
 # New chunks' lengths, statistics, postings (title tokens weigh half, as bm25(chunks_fts, 0.5, 1.0)) and lexicon.
@@ -30,27 +30,29 @@ _ADD = [
     " WHERE doc_id = ANY(%(ids)s)",
     "UPDATE keyword_stats SET n_chunks = n_chunks + o.n, total_len = total_len + o.len FROM (SELECT count(*) AS n,"
     " coalesce(sum(n_tokens), 0) AS len FROM chunks WHERE doc_id = ANY(%(ids)s)) o",
-    "INSERT INTO postings(lexeme, chunk_id, doc_id, date_int, source, impact)"
-    f" SELECT u.lexeme, c.chunk_id, c.doc_id, d.date_int, d.source, u.tf * {K1 + 1} / (u.tf + {K1} * ({1 - B}"
+    "INSERT INTO postings(lexeme, chunk, date_int, source, impact)"
+    f" SELECT u.lexeme, c.id, d.date_int, d.source, u.tf * {K1 + 1} / (u.tf + {K1} * ({1 - B}"
     f" + {B} * c.n_tokens / s.avgdl)) FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
     " CROSS JOIN (SELECT greatest(total_len::float8 / greatest(n_chunks, 1), 1) AS avgdl FROM keyword_stats) s"
     " CROSS JOIN LATERAL (SELECT lexeme, cardinality(weights) - 0.5 * cardinality(array_positions(weights, 'B')) AS tf"
     " FROM unnest(c.tsv)) u WHERE c.doc_id = ANY(%(ids)s)",
-    "INSERT INTO lexicon(lexeme, df) SELECT p.lexeme, count(*) FROM chunks c JOIN postings p ON p.chunk_id = c.chunk_id"
+    "INSERT INTO lexicon(lexeme, df) SELECT p.lexeme, count(*) FROM chunks c JOIN postings p ON p.chunk = c.id"
     " WHERE c.doc_id = ANY(%(ids)s) GROUP BY p.lexeme ORDER BY p.lexeme"
     " ON CONFLICT (lexeme) DO UPDATE SET df = lexicon.df + excluded.df",
 ]
-# BM25 over the question's lexemes: idf as FTS5 (floored at 1e-6), the best TERM_CAP postings of each term.
+# BM25 over the question's lexemes: idf as FTS5 (floored at 1e-6), the best TERM_CAP postings of each term; chunks of
+# pending documents (being re-indexed) left out.
 _SEARCH = (
     "WITH st AS (SELECT n_chunks::float8 AS n FROM keyword_stats),"
     " terms AS (SELECT l.lexeme, greatest(ln((st.n - l.df + 0.5) / (l.df + 0.5)), 1e-6) AS idf"
     " FROM (SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('english', %(q)s))) AS lexeme) t"
     " JOIN lexicon l ON l.lexeme = t.lexeme AND l.df > 0 CROSS JOIN st),"
-    " hits AS (SELECT p.chunk_id, p.doc_id, t.idf * p.impact AS s FROM terms t CROSS JOIN LATERAL"
-    " (SELECT chunk_id, doc_id, impact FROM postings WHERE lexeme = t.lexeme{filters}"
-    " ORDER BY impact DESC LIMIT %(cap)s) p)"
-    " SELECT chunk_id, sum(s) AS score FROM hits WHERE doc_id NOT IN (SELECT doc_id FROM documents WHERE status <> 'ok')"
-    " GROUP BY chunk_id ORDER BY score DESC, chunk_id LIMIT %(limit)s"
+    " hits AS (SELECT p.chunk, t.idf * p.impact AS s FROM terms t CROSS JOIN LATERAL"
+    " (SELECT chunk, impact FROM postings WHERE lexeme = t.lexeme{filters} ORDER BY impact DESC LIMIT %(cap)s) p),"
+    " best AS (SELECT chunk, sum(s) AS score FROM hits WHERE chunk NOT IN (SELECT c.id FROM documents d"
+    " JOIN chunks c ON c.doc_id = d.doc_id WHERE d.status <> 'ok') GROUP BY chunk ORDER BY score DESC, chunk"
+    " LIMIT %(limit)s)"
+    " SELECT c.chunk_id, b.score FROM best b JOIN chunks c ON c.id = b.chunk ORDER BY b.score DESC, b.chunk"
 )
 
 

@@ -21,6 +21,7 @@ CREATE INDEX documents_pending ON documents (doc_id) WHERE status <> 'ok';
 
 CREATE TABLE chunks (
   chunk_id  text PRIMARY KEY,
+  id        integer GENERATED ALWAYS AS IDENTITY UNIQUE,  -- the postings' short key
   doc_id    text NOT NULL,
   idx       integer NOT NULL,
   start     integer NOT NULL,
@@ -39,14 +40,13 @@ CREATE INDEX chunks_tsv ON chunks USING gin (tsv);
 -- weight `impact`, written with the chunk; idf comes from `lexicon.df` and `keyword_stats` at query time.
 CREATE TABLE postings (
   lexeme   text NOT NULL,
-  chunk_id text NOT NULL,
-  doc_id   text NOT NULL,
+  chunk    integer NOT NULL,  -- chunks.id
   date_int integer,
   source   text NOT NULL,
   impact   real NOT NULL,
-  PRIMARY KEY (chunk_id, lexeme)
+  PRIMARY KEY (chunk, lexeme)
 );
-CREATE INDEX postings_impact ON postings (lexeme, impact DESC) INCLUDE (chunk_id, doc_id, date_int, source);
+CREATE INDEX postings_impact ON postings (lexeme, impact DESC) INCLUDE (chunk, date_int, source);
 CREATE TABLE lexicon (
   lexeme text PRIMARY KEY,
   df     integer NOT NULL
