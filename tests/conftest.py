@@ -51,7 +51,24 @@ def _home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("ASSISTANT_HOME", str(home))
     monkeypatch.delenv("ASSISTANT_EMBED_MODEL", raising=False)
     monkeypatch.delenv("ASSISTANT_CHROMA_URL", raising=False)
+    monkeypatch.delenv("ASSISTANT_DATABASE_URL", raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server for the whole session (see tests/pg_cluster.py)."""
+    from pg_cluster import PgCluster
+
+    cluster = PgCluster(free_port()).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """The URL of a new, empty database on the session's PostgreSQL server."""
+    return pg_cluster.new_database()
 
 
 @pytest.fixture

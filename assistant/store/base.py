@@ -2,7 +2,8 @@
 
 A second vector store (Qdrant, OpenSearch, an in-memory one in tests/test_memory_store.py) implements `VectorIndex`
 and is handed to `Store(settings, vectors=...)`; nothing else in the assistant changes. `KeywordIndex` is what
-`fts.py` (SQLite FTS5, which also holds the documents) offers the facade.
+`fts.py` (SQLite FTS5, which also holds the documents) and `postgres_keyword.py` (PostgreSQL, chosen with
+`ASSISTANT_DATABASE_URL` in `engines.py`) offer the facade.
 
 Filters are passed as `since`/`until` (days since 1970-01-01, inclusive, see `documents.date_to_int`) and `source`
 (exact match); an index applies them before ranking.

@@ -13,12 +13,10 @@ from pathlib import Path
 
 from assistant.documents import Article, Chunk, Passage, SentenceInfo
 from assistant.errors import disk_full
-from assistant.ingest.dedup import NearDuplicates
 from assistant.settings import Settings
 from assistant.store.base import KeywordIndex, StoreError, VectorIndex
-from assistant.store.feed_state import FeedState
-from assistant.store.fts import OK, SqliteKeywordIndex
-from assistant.store.sentences import SentenceTable
+from assistant.store.engines import open_tables
+from assistant.store.fts import OK
 
 __all__ = ["CheckReport", "Store", "StoreError"]
 
@@ -106,10 +104,9 @@ class Store:
         if self._locked:
             _acquire(self._lock_path)
         try:
-            self.keyword = SqliteKeywordIndex(settings.sqlite_path)
-            self.dups = NearDuplicates(self.keyword.db, self.keyword.lock)
-            self.feeds = FeedState(self.keyword.db, self.keyword.lock)
-            self.sentences = SentenceTable(self.keyword.db, self.keyword.lock)
+            self.tables = open_tables(settings)  # SQLite under `home`, or PostgreSQL (ASSISTANT_DATABASE_URL)
+            self.keyword, self.dups = self.tables.keyword, self.tables.dups
+            self.feeds, self.sentences = self.tables.feeds, self.tables.sentences
             if vectors is None:
                 from assistant.store.chroma import ChromaIndex
 
@@ -123,9 +120,9 @@ class Store:
 
     def close(self) -> None:
         """Release the index lock and the SQLite connection."""
-        kw = getattr(self, "keyword", None)
-        if kw is not None:
-            kw.close()
+        tables = getattr(self, "tables", None)
+        if tables is not None:
+            tables.close()
         if getattr(self, "_locked", False):
             _release(self._lock_path)
 
@@ -254,6 +251,7 @@ class Store:
             "vectors": self.vectors.count(),
             "home": str(self.settings.home),
             "chroma": self.vectors.location,
+            "database": self.tables.location,
             "sources": dict(self.keyword.sources()),
         }
 

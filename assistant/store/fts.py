@@ -28,11 +28,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, body, tokenize='
 PENDING, OK = "pending", "ok"
 
 
+def query_words(question: str) -> list[str]:
+    """The question's content words, lower-cased, first occurrence order, at most 32 (both keyword engines use them)."""
+    words = [w for w in re.findall(r"\w+", question.lower()) if w not in STOPWORDS and len(w) > 1]
+    return list(dict.fromkeys(words))[:32]
+
+
 def fts_query(question: str) -> str:
     """An FTS5 MATCH expression: each content word quoted, OR-ed; no user syntax survives."""
-    words = [w for w in re.findall(r"\w+", question.lower()) if w not in STOPWORDS and len(w) > 1]
-    words = list(dict.fromkeys(words))[:32]
-    return " OR ".join(f'"{w}"' for w in words)
+    return " OR ".join(f'"{w}"' for w in query_words(question))
 
 
 class SqliteKeywordIndex:

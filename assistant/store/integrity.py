@@ -77,7 +77,7 @@ def check_index(settings: Settings, repair: bool, embedder: Callable[[], Embedde
 
 def _check(settings: Settings, repair: bool, embedder: Callable[[], Embedder], report: IntegrityReport) -> None:
     path = settings.sqlite_path
-    if lines := salvage.integrity_problems(path):
+    if not settings.database_url and (lines := salvage.integrity_problems(path)):  # PostgreSQL checks itself
         report.problems.append(Problem("sqlite", f"{path.name}: " + "; ".join(lines)))
         if not repair:
             return  # reading a damaged file further only repeats the same error
