@@ -85,6 +85,7 @@ def test_postgres_answers_what_sqlite_answers(hash_settings, pg_url, tmp_path):
     assert a.counts() == b.counts()
     assert a.by_source_year() == b.by_source_year()
     assert a.sources() == b.sources()
+    assert a.date_ranges() == b.date_ranges() and a.date_ranges()  # the Corpus tab's table
     assert a.find_documents("blinken") == b.find_documents("blinken") != []
     assert a.find_documents("100%_") == b.find_documents("100%_") == []
     keys = [(doc, s.start) for doc in "abc" for row in b.keyword.chunk_rows(ids).values() if row["doc_id"] == doc
