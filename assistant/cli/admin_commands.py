@@ -25,6 +25,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     info["embed_model"] = settings.embed_model or DEFAULT_MODEL_NAME
+    info["embed_backend"] = settings.embed_backend
     info["answerer"] = settings.llm
     info["chunk_tokens"] = settings.chunk_tokens
     if as_json:

@@ -45,14 +45,28 @@ def _pipeline(settings: Settings) -> Pipeline:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), help="Data directory [env ASSISTANT_HOME].")
 @click.option("--embed-model", help="Local path of a sentence-transformers model [env ASSISTANT_EMBED_MODEL].")
+@click.option(
+    "--embed-backend",
+    type=click.Choice(["onnx", "onnx-int8", "torch"]),
+    help="Embedding runtime: onnx (default), onnx-int8 or torch [env ASSISTANT_EMBED_BACKEND].",
+)
 @click.option("--llm", help=llm_help())
 @click.option("--llm-base-url", help="Base URL for ollama/openai backends [env ASSISTANT_LLM_BASE_URL].")
 @click.version_option(package_name="diplomacy-assistant")
 @click.pass_context
-def main(ctx: click.Context, home: Path | None, embed_model: str | None, llm: str | None, llm_base_url: str | None) -> None:
+def main(
+    ctx: click.Context,
+    home: Path | None,
+    embed_model: str | None,
+    embed_backend: str | None,
+    llm: str | None,
+    llm_base_url: str | None,
+) -> None:
     """Answer questions about diplomatic news, with citations, offline."""
     try:
-        ctx.obj = Settings.from_env().with_(home=home, embed_model=embed_model, llm=llm, llm_base_url=llm_base_url)
+        ctx.obj = Settings.from_env().with_(
+            home=home, embed_model=embed_model, embed_backend=embed_backend, llm=llm, llm_base_url=llm_base_url
+        )
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from None
 
