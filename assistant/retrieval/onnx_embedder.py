@@ -75,6 +75,7 @@ class OnnxEmbedder(Embedder):
             tokenizer.enable_truncation(max_length=exported.spec.max_length)
             options = ort.SessionOptions()
             options.log_severity_level = 3
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy-waiting between runs
             self._session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
             self._inputs = {i.name for i in self._session.get_inputs()}
             self._tokenizer = tokenizer
