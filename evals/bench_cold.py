@@ -3,7 +3,7 @@ throughput for ingest with torch fp32, ONNX Runtime fp32 and ONNX Runtime int8.
 
 Usage: python evals/bench_cold.py --home DIR [--runs 5] [--chunks 300] [--no-serve] [--json OUT]
 DIR is an indexed data directory (the full corpus for the target; it is only read). Cold runs alternate with the
-torch imports so both see the same load on a shared machine; medians are printed. The ONNX export is made (or
+torch imports so both see the same load on a shared machine; medians of wall and CPU time are printed. The ONNX export is made (or
 found) first and is not part of the cold figures.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,26 +32,35 @@ QUESTION = "Where did Jake Sullivan meet Wang Yi in January 2024?"
 BIN = Path(sys.executable).parent
 
 
-def _timed(cmd: list[str], env: dict[str, str]) -> float:
+def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one child process; CPU time shifts less when others load the machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     took = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if out.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{out.stderr[-2000:]}")
-    return took
+    return took, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def cold_figures(home: Path, runs: int, env: dict[str, str]) -> dict[str, float]:
-    """Median wall time of `python -c "import torch"` and of a cold `assistant ask`, interleaved."""
+    """Median wall and CPU time of `python -c "import torch"` and of a cold `assistant ask`, interleaved."""
     ask = [str(BIN / "assistant"), "ask", QUESTION]
+    torch = [sys.executable, "-c", "import torch"]
     _timed(ask, env)  # makes or finds the ONNX export; fills the page cache for both sides alike
-    _timed([sys.executable, "-c", "import torch"], env)
-    torch_s, ask_s = [], []
+    _timed(torch, env)
+    runs_torch, runs_ask = [], []
     for _ in range(runs):
-        torch_s.append(_timed([sys.executable, "-c", "import torch"], env))
-        ask_s.append(_timed(ask, env))
-    t, a = statistics.median(torch_s), statistics.median(ask_s)
-    return {"import_torch_s": round(t, 3), "cold_ask_s": round(a, 3), "cold_ask_over_import_torch": round(a / t, 2)}
+        runs_torch.append(_timed(torch, env))
+        runs_ask.append(_timed(ask, env))
+    out: dict[str, float] = {}
+    for i, kind in enumerate(("wall", "cpu")):
+        t = statistics.median(r[i] for r in runs_torch)
+        a = statistics.median(r[i] for r in runs_ask)
+        out.update({f"import_torch_{kind}_s": round(t, 3), f"cold_ask_{kind}_s": round(a, 3)})
+        out[f"cold_ask_over_import_torch_{kind}"] = round(a / t, 2)
+    return out
 
 
 def serve_ready(home: Path, env: dict[str, str]) -> float:
