@@ -3,8 +3,8 @@ throughput for ingest with torch fp32, ONNX Runtime fp32 and ONNX Runtime int8.
 
 Usage: python evals/bench_cold.py --home DIR [--runs 5] [--chunks 300] [--no-serve] [--json OUT]
 DIR is an indexed data directory (the full corpus for the target; it is only read). Cold runs alternate with the
-torch imports so both see the same load on a shared machine; medians of wall and CPU time are printed. The ONNX export is made (or
-found) first and is not part of the cold figures.
+torch imports so both see the same load on a shared machine; medians of wall and CPU time are printed. The ONNX
+export is made (or found) first and is not part of the cold figures.
 """
 
 from __future__ import annotations
