@@ -1,7 +1,7 @@
-"""Benchmark: a cold `assistant ask` against `python -c "import torch"`, `serve` time to ready, and embedding
-throughput for ingest with torch fp32, ONNX Runtime fp32 and ONNX Runtime int8.
+"""Benchmark: a cold `assistant ask` against `python -c "import torch"`, warm `ask` latency with either query embedder,
+`serve` time to ready, and embedding throughput for ingest with torch fp32, ONNX Runtime fp32 and ONNX Runtime int8.
 
-Usage: python evals/bench_cold.py --home DIR [--runs 5] [--chunks 300] [--no-serve] [--json OUT]
+Usage: python evals/bench_cold.py --home DIR [--runs 5] [--questions 50] [--chunks 300] [--no-serve] [--json OUT]
 DIR is an indexed data directory (the full corpus for the target; it is only read). Cold runs alternate with the
 torch imports so both see the same load on a shared machine; medians of wall and CPU time are printed. The ONNX
 export is made (or found) first and is not part of the cold figures.
@@ -91,6 +91,35 @@ def serve_ready(home: Path, env: dict[str, str]) -> float:
         proc.wait(timeout=30)
 
 
+WARM = """
+import json, statistics, sys, time
+from assistant.pipeline import Pipeline
+from assistant.settings import Settings
+qs = [json.loads(line) for line in open(sys.argv[2]) if line.strip()][: int(sys.argv[3])]
+pipe = Pipeline(Settings.from_env().with_(embed_backend=sys.argv[1]))
+pipe.ask("warm-up question about NATO")
+lat = []
+for q in qs:
+    t = time.perf_counter()
+    pipe.ask(q["question"], history=q.get("history") or [])
+    lat.append((time.perf_counter() - t) * 1000)
+pipe.close()
+print(statistics.median(lat))
+"""
+
+
+def warm_figures(env: dict[str, str], questions: int) -> dict[str, float]:
+    """Median warm `ask` latency (one process, dev questions) with the torch and the ONNX query embedder."""
+    out = {}
+    for backend in ("torch", "onnx"):
+        cmd = [sys.executable, "-c", WARM, backend, str(ROOT / "evals" / "dev.jsonl"), str(questions)]
+        res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        if res.returncode != 0:
+            raise SystemExit(f"warm {backend} failed:\n{res.stderr[-2000:]}")
+        out[f"warm_ask_p50_ms_{backend}"] = round(float(res.stdout.strip().splitlines()[-1]), 1)
+    return out
+
+
 THROUGHPUT = """
 import json, sys, time
 from assistant.retrieval.embeddings import make_embedder
@@ -141,12 +170,14 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--chunks", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=2, help="throughput rounds per backend")
+    ap.add_argument("--questions", type=int, default=50, help="dev questions for the warm latency")
     ap.add_argument("--no-serve", action="store_true")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     env = {**os.environ, "ASSISTANT_HOME": str(args.home)}
     out: dict[str, float | int] = {"cores": os.cpu_count() or 0}
     out.update(cold_figures(args.home, args.runs, env))
+    out.update(warm_figures(env, args.questions))
     if not args.no_serve:
         out["serve_ready_s"] = serve_ready(args.home, env)
     articles = [a for a in parse_path(ROOT / "corpus" / "diplomacy-releases.jsonl") if isinstance(a, Article)]
