@@ -7,9 +7,10 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from conftest import CORPUS_DIR, ROOT
+from conftest import CORPUS_DIR, ROOT, free_port, wait_http
 
 QUESTION = "Who greeted Pezeshkian at the airport?"
 HEAVY = ("torch", "transformers", "sentence_transformers", "chromadb", "spacy", "onnxruntime", "gradio", "langsmith")
@@ -78,6 +79,7 @@ from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 from assistant.ui.app import AssistantUI, build_app
 pipe = Pipeline(Settings.from_env())
+pipe.warm_up()  # what `assistant serve` does before its readiness line
 build_app(pipe)
 answer = AssistantUI(pipe).api_ask({QUESTION!r})
 print(json.dumps({{"answer": answer["answer"], "modules": [m for m in {HEAVY!r} if m in sys.modules]}}))
@@ -88,3 +90,25 @@ print(json.dumps({{"answer": answer["answer"], "modules": [m for m in {HEAVY!r} 
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert "Eyyubov" in result["answer"] and "gradio" in result["modules"]
     assert not {"torch", "transformers", "sentence_transformers"} & set(result["modules"]), result["modules"]
+
+
+@pytest.mark.slow
+def test_running_server_has_no_torch_mapped(small_home):
+    """The real `assistant serve` process, after its readiness line and one answered request: no torch library is
+    mapped into it (read from /proc/PID/maps, so nothing inside the process is trusted)."""
+    import urllib.request
+
+    port = free_port()
+    env = {**os.environ, "ASSISTANT_HOME": str(small_home)}
+    exe = str(Path(sys.executable).parent / "assistant")
+    proc = subprocess.Popen([exe, "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert "Serving on" in proc.stdout.readline()
+        wait_http(f"http://127.0.0.1:{port}/", proc)
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read()
+        maps = Path(f"/proc/{proc.pid}/maps").read_text()
+        assert "onnxruntime" in maps and "spacy" in maps  # the models are loaded (the check below means something)
+        assert "/torch/" not in maps and "libtorch" not in maps
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
