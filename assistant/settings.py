@@ -12,6 +12,15 @@ from pathlib import Path
 from assistant.errors import SettingsError
 
 DEFAULT_HOME = Path.home() / ".local" / "share" / "diplomacy-assistant"
+EMBED_BACKENDS = ("onnx", "onnx-int8", "torch")
+
+
+def default_cache_dir() -> Path:
+    """Where derived files (the ONNX export of the embedding model) go: ASSISTANT_CACHE_DIR, else the XDG cache."""
+    if os.environ.get("ASSISTANT_CACHE_DIR"):
+        return Path(os.environ["ASSISTANT_CACHE_DIR"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "diplomacy-assistant"
 
 
 def _env_int(name: str, default: int) -> int:
@@ -34,12 +43,21 @@ def _env_float(name: str, default: float) -> float:
         raise SettingsError(f"environment variable {name}={raw!r} is not a number") from exc
 
 
+def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name) or default
+    if raw not in choices:
+        raise SettingsError(f"environment variable {name}={raw!r} is not one of {', '.join(choices)}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the pipeline can be tuned with; immutable, copy with `.with_()`."""
 
     home: Path = field(default_factory=lambda: DEFAULT_HOME)
     embed_model: str | None = None  # a local path; None means the packaged MiniLM
+    embed_backend: str = "onnx"  # onnx | onnx-int8 (ONNX Runtime, fp32 or dynamic int8) | torch (sentence-transformers)
+    cache_dir: Path = field(default_factory=default_cache_dir)
     collection: str = "articles"
     chunk_tokens: int = 200
     chunk_overlap_sentences: int = 1
@@ -69,6 +87,7 @@ class Settings:
         return cls(
             home=home,
             embed_model=env.get("ASSISTANT_EMBED_MODEL") or None,
+            embed_backend=_env_choice("ASSISTANT_EMBED_BACKEND", cls.embed_backend, EMBED_BACKENDS),
             chunk_tokens=_env_int("ASSISTANT_CHUNK_TOKENS", cls.chunk_tokens),
             k=_env_int("ASSISTANT_K", cls.k),
             mode=env.get("ASSISTANT_MODE", cls.mode),
@@ -102,3 +121,8 @@ class Settings:
     def feedback_path(self) -> Path:
         """Answer feedback from the UI, one evaluation case per line (`assistant feedback list|export`)."""
         return self.home / "feedback.jsonl"
+
+    @property
+    def onnx_cache(self) -> Path:
+        """Exports of embedding models for ONNX Runtime, one folder per checksum of the source weights."""
+        return self.cache_dir / "onnx"

@@ -112,6 +112,29 @@ def real_pipeline(tmp_path_factory):
     pipe.close()
 
 
+_SESSION_CACHE: list[str] = []
+
+
+def pytest_configure(config):
+    """One cache (the ONNX export) per test session, never the user's ~/.cache: the real model is exported at most
+    once a session; ASSISTANT_TEST_CACHE=DIR keeps one across runs."""
+    import tempfile
+
+    if os.environ.get("ASSISTANT_TEST_CACHE"):
+        os.environ["ASSISTANT_CACHE_DIR"] = os.environ["ASSISTANT_TEST_CACHE"]
+    else:
+        _SESSION_CACHE.append(tempfile.mkdtemp(prefix="assistant-cache-"))
+        os.environ["ASSISTANT_CACHE_DIR"] = _SESSION_CACHE[0]
+
+
+def pytest_unconfigure(config):
+    """Remove the session's cache (about 90 MB with the export)."""
+    import shutil
+
+    for path in _SESSION_CACHE:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """With ASSISTANT_FAIL_ON_SKIP=1 (CI), a skipped test fails the run: CI installs everything every test needs."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

