@@ -111,7 +111,7 @@ def test_warm_up_loads_the_reader_before_any_question(hash_settings):
     try:
         assert pipe.extractive._ranker is None and pipe.store._vectors is None  # Chroma opens on first use
         took = pipe.warm_up()
-        assert took > 0 and pipe.extractive._ranker is not None
+        assert took > 0 and pipe.extractive._ranker is not None and pipe._chain is not None
         assert pipe.store._vectors is not None  # Chroma is open
     finally:
         pipe.close()
