@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
-import numpy as np
-
-from assistant.documents import Entity, SentenceInfo
+from assistant.documents import SentenceInfo
 from assistant.store.postgres_db import PgDatabase
+from assistant.store.sentences import decode, encode
 
 WRITE_LOCK = 0x73656E74  # pg_advisory_xact_lock key: two processes indexing the same article write in turn ("sent")
 
@@ -20,11 +17,7 @@ class PgSentenceTable:
 
     def replace(self, doc_ids: list[str], infos: list[SentenceInfo]) -> None:
         """Drop these documents' rows and write the new ones, in one transaction."""
-        rows = [
-            (s.doc_id, s.start, s.end, " ".join(s.lemmas), json.dumps([[e.label, e.start, e.end, e.text] for e in s.entities]),
-             np.asarray(s.vector, dtype=np.float16).tobytes())
-            for s in infos
-        ]  # fmt: skip
+        rows = [encode(s) for s in infos]
         latest = {(r[0], r[1]): r for r in rows}  # one row per key, the last one wins (as INSERT OR REPLACE)
         with self.db.connection() as conn, conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
@@ -55,9 +48,7 @@ class PgSentenceTable:
         with self.db.connection() as conn:
             rows = conn.execute(sql, ([d for d, _ in keys], [s for _, s in keys])).fetchall()
         for doc_id, start, end, lemmas, ents, blob in rows:
-            vec = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
-            entities = tuple(Entity(lab, s, e, t) for lab, s, e, t in ents)
-            out[(doc_id, start)] = SentenceInfo(doc_id, start, end, tuple(lemmas.split()), entities, vec)
+            out[(doc_id, start)] = decode(doc_id, start, end, lemmas, ents, blob)
         return out
 
     def count(self) -> int:

@@ -29,11 +29,7 @@ class SentenceTable:
 
     def replace(self, doc_ids: list[str], infos: list[SentenceInfo]) -> None:
         """Drop these documents' rows and write the new ones, in one transaction."""
-        rows = [
-            (s.doc_id, s.start, s.end, " ".join(s.lemmas), json.dumps([[e.label, e.start, e.end, e.text] for e in s.entities]),
-             np.asarray(s.vector, dtype=np.float16).tobytes())
-            for s in infos
-        ]  # fmt: skip
+        rows = [encode(s) for s in infos]
         with self.lock, self.db:
             self.db.executemany("DELETE FROM sentences WHERE doc_id=?", [(d,) for d in doc_ids])
             self.db.executemany("INSERT OR REPLACE INTO sentences VALUES (?,?,?,?,?,?)", rows)
@@ -54,12 +50,26 @@ class SentenceTable:
                 marks = ",".join("?" * len(starts))
                 sql = f"SELECT start, end, lemmas, entities, vector FROM sentences WHERE doc_id=? AND start IN ({marks})"
                 for start, end, lemmas, ents, blob in self.db.execute(sql, (doc_id, *starts)):
-                    vec = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
-                    entities = tuple(Entity(lab, s, e, t) for lab, s, e, t in json.loads(ents))
-                    out[(doc_id, start)] = SentenceInfo(doc_id, start, end, tuple(lemmas.split()), entities, vec)
+                    out[(doc_id, start)] = decode(doc_id, start, end, lemmas, json.loads(ents), blob)
         return out
 
     def count(self) -> int:
         """Number of stored sentences."""
         with self.lock:
             return self.db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
+
+
+Row = tuple[str, int, int, str, str, bytes]
+
+
+def encode(info: SentenceInfo) -> Row:
+    """A stored row: lemmas space-separated, entities as JSON [label, start, end, text], the vector as float16."""
+    ents = json.dumps([[e.label, e.start, e.end, e.text] for e in info.entities])
+    return (info.doc_id, info.start, info.end, " ".join(info.lemmas), ents, np.asarray(info.vector, np.float16).tobytes())
+
+
+def decode(doc_id: str, start: int, end: int, lemmas: str, entities: list, blob: bytes) -> SentenceInfo:
+    """`encode` undone (`entities` already parsed from JSON)."""
+    vec = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+    ents = tuple(Entity(label, s, e, text) for label, s, e, text in entities)
+    return SentenceInfo(doc_id, start, end, tuple(lemmas.split()), ents, vec)
