@@ -129,3 +129,20 @@ def test_question_head_noun_is_kept_only_when_no_entity_type_answers_it():
     assert analyse("Which city hosted the summit?").head is None
     assert analyse("Which city hosted the summit?").expected == frozenset({"GPE"})
     assert analyse("How many doses did the United States donate?").head in ("dose", "dos")
+
+
+def test_phrase_takes_the_named_kind_of_thing_and_skips_a_name_the_question_paraphrases():
+    from assistant.answer.extractive.answerer import _phrase
+    from assistant.answer.extractive.question import analyse
+
+    q = analyse("Which alliance did the ministers call the linchpin of peace in Northeast Asia?")
+    text = "The ministers reaffirmed the U.S.-ROK Alliance as the linchpin of peace in Northeast Asia and the Indo-Pacific."
+    c = _cand(text, ("ORG", "the U.S.-ROK Alliance"), ("LOC", "Northeast Asia"), ("LOC", "the Indo-Pacific"))
+    assert _phrase(q, c, 1) == "the U.S.-ROK Alliance [1]"
+    q = analyse("Which organization runs the fellowship for the State Department's education and culture bureau?")
+    text = "The fellowship is a program of the Department of State's Bureau of Educational and Cultural Affairs, run by IREX."
+    c = _cand(text, ("ORG", "the Department of State's Bureau of Educational and Cultural Affairs"), ("ORG", "IREX"))
+    assert _phrase(q, c, 1) == "IREX [1]"
+    q = analyse("When did the offices open, as agreed in June 2023?")
+    c = _cand("They decided in June 2023 to open the offices on June 19, 2023.", ("DATE", "June 2023"), ("DATE", "June 19, 2023"))
+    assert _phrase(q, c, 1).startswith("June 19, 2023")  # a date sharing words with the question is still an answer

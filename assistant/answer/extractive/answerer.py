@@ -156,7 +156,15 @@ def _items(q: ParsedQuestion, c: Candidate, weights: dict[str, float] | None = N
     if q.multi or (q.kind == "who" and people):
         return list(dict.fromkeys(e.text for e in sorted(found, key=lambda e: e.start)))[: 5 if q.multi else 3]
     focus = focus_weights(q, weights or {t: 1.0 for t in q.lemmas})
-    return [min(found, key=lambda e: (_specificity(e, c.text), -nearness(c.text, e.start, e.end, focus), e.start)).text]
+    return [min(found, key=lambda e: (not _is_noun(q, e), _specificity(e, c.text), -nearness(c.text, e.start, e.end, focus),
+                                       e.start)).text]  # fmt: skip
+
+
+def _is_noun(q: ParsedQuestion, e: Entity) -> bool:
+    """The entity is named as the kind of thing asked for ("which alliance" -> "the U.S.-ROK Alliance")."""
+    words = e.text.lower().split()
+    last = words[-1].removesuffix("'s").removesuffix("’s") if words else ""
+    return bool(q.noun) and len(words) > 1 and last.rstrip("s") == q.noun.rstrip("s")
 
 
 def _specificity(e: Entity, text: str) -> int:

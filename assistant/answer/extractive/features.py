@@ -65,27 +65,40 @@ class Candidate:
         return (self.passage.doc_id, self.start)
 
 
+_JOINERS = frozenset({"the", "of", "and", "for", "on", "in", "&"})
+_NAMES = frozenset({"ORG", "FAC", "GPE", "LOC", "NORP", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT"})  # not people, dates
+
+
 def _low(text: str) -> str:
     return text.lower().replace("’", "'")
 
 
 def new_entities(q: ParsedQuestion, c: Candidate, labels: frozenset[str] | None = None) -> list[Entity]:
     """Entities of the sentence (of the given labels) that the question does not already name, also when it names
-    them in another form ("U.S." for "US", "South Korean" for "the Republic of Korea")."""
+    them in another form ("U.S." for "US", "South Korean" for "the Republic of Korea", "the State Department's
+    education and culture bureau" for "the Department of State's Bureau of Educational and Cultural Affairs"). An
+    entity whose last word is the noun the question asks for ("which alliance" -> "the U.S.-ROK Alliance") is the
+    kind of thing asked for, not something the question names."""
     asked = [_low(e.text) for e in q.entities]
     words = {w.replace(".", "") for w in q.words}
     stems = {w[:5] for w in words if len(w) >= 5}
     out = []
     for e in c.entities:
+        low = _low(e.text)
+        parts = [w.replace(".", "").removesuffix("'s") for w in low.split()]
+        last = parts[-1] if parts else ""
+        if q.noun and len(parts) > 1 and last.rstrip("s") == q.noun.rstrip("s"):
+            out.append(e)
+            continue
         if labels is not None and e.label not in labels:
             continue
-        low = _low(e.text)
-        parts = [w.replace(".", "") for w in low.split()]
         if any(low in a or a in low for a in asked) or all(w in words for w in parts):
             continue
-        last = parts[-1].removesuffix("'s") if parts else ""
         if len(last) >= 5 and last[:5] in stems:  # the place's head word, as the question's adjective or noun
             continue
+        content = [w for w in parts if w.isalpha() and w not in _JOINERS]
+        if e.label in _NAMES and len(content) >= 3 and sum(w in words or w[:5] in stems for w in content) >= 0.6 * len(content):
+            continue  # a long name the question paraphrases word by word
         out.append(e)
     return out
 

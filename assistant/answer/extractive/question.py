@@ -60,6 +60,7 @@ class ParsedQuestion:
     proper_nouns: tuple[str, ...] = ()  # runs of proper nouns as written (names the entity recogniser may miss)
     head: str | None = None  # lemma of the noun a "which/what/how many" governs ("which hotel" -> hotel), unless it
     # names an entity type ("which city")
+    noun: str | None = None  # that noun's lemma even when it names a type: "which alliance" -> alliance
 
 
 def _head_noun(doc, wh_index: int):
@@ -103,6 +104,7 @@ def analyse(question: str) -> ParsedQuestion:
         at = next((t.i for t in doc if t.lower_ in ("many", "number")), len(doc))
         head_tok = next((t for t in doc[at + 1 :] if t.pos_ == "NOUN"), None)
     head_lemma = head_tok.lemma_.lower() if head_tok is not None and head_tok.pos_ == "NOUN" else None
+    noun = head_lemma
     if head_lemma in _HEAD_KIND:  # "which city": answered by an entity's type, not by the word itself
         head_lemma = None
     if _QUANTITY.search(low):
@@ -145,4 +147,6 @@ def analyse(question: str) -> ParsedQuestion:
         elif runs[-1]:
             runs.append([])
     proper = tuple(dict.fromkeys(" ".join(r) for r in runs if r))
-    return ParsedQuestion(question.strip(), kind, multi, expected, lemmas, ann.entities, years, months, words, proper, head_lemma)
+    return ParsedQuestion(
+        question.strip(), kind, multi, expected, lemmas, ann.entities, years, months, words, proper, head_lemma, noun
+    )
