@@ -121,9 +121,14 @@ class FeedbackStore:
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd closes; a short write (disk full) cannot interleave
+            start = os.lseek(fd, 0, os.SEEK_END)
             view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            try:
+                while view:
+                    view = view[os.write(fd, view) :]
+            except BaseException:
+                os.ftruncate(fd, start)  # no torn line: the file stays readable (e.g. the disk filled up mid-line)
+                raise
         finally:
             os.close(fd)
 

@@ -71,7 +71,7 @@ def session(url: str, i: int, turns: int) -> list[Turn]:
     """One user: a question about their leader, then follow-ups that lean on this session's history only."""
     from gradio_client import Client
 
-    client = Client(url, verbose=False)
+    client = Client(url, verbose=False, analytics_enabled=False)
     person = PEOPLE[i % len(PEOPLE)]
     questions = [f"What did Biden discuss with {person}?", *FOLLOW_UPS][:turns]
     history, out = [], []

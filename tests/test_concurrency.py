@@ -41,13 +41,15 @@ def test_twenty_sessions_while_ingesting(tmp_path):
         ingest_result = {}
 
         def ingest():
-            ingest_result["out"] = Client(url, verbose=False).predict(None, more.name, api_name="/ingest")
+            ingest_result["out"] = Client(url, verbose=False, analytics_enabled=False).predict(
+                None, more.name, api_name="/ingest"
+            )
 
         t_ingest = threading.Thread(target=ingest)
         t_ingest.start()
 
         def session(i: int) -> list[tuple[float, dict]]:
-            client = Client(url, verbose=False)
+            client = Client(url, verbose=False, analytics_enabled=False)
             person = PEOPLE[i % len(PEOPLE)]
             history, out = [], []
             for q in (f"What did Biden discuss with {person}?", "When did they last meet?", "Where was that?"):

@@ -66,7 +66,7 @@ def _serve(home: Path, port: int) -> subprocess.Popen:
 def _ask_until_killed(url: str, answers: list, errors: list) -> None:
     from gradio_client import Client
 
-    client = Client(url, verbose=False)
+    client = Client(url, verbose=False, analytics_enabled=False)
     for i in range(200):
         try:
             answers.append(client.predict(f"{QUESTION} ({i})", [], "", "", "", 6, api_name="/ask"))
@@ -79,7 +79,7 @@ def _upload(url: str, path: Path, errors: list) -> None:
     from gradio_client import Client, handle_file
 
     try:
-        Client(url, verbose=False).predict([handle_file(str(path))], "", api_name="/ingest")
+        Client(url, verbose=False, analytics_enabled=False).predict([handle_file(str(path))], "", api_name="/ingest")
     except Exception as exc:  # noqa: BLE001 - killed under it
         errors.append(exc)
 
@@ -126,7 +126,9 @@ def test_kill_nine_of_serve_during_answers_and_an_upload(tmp_path):
         proc = _serve(home, port)
         from gradio_client import Client
 
-        again = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(QUESTION, [], "", "", "", 6, api_name="/ask")
+        again = Client(f"http://127.0.0.1:{port}/", verbose=False, analytics_enabled=False).predict(
+            QUESTION, [], "", "", "", 6, api_name="/ask"
+        )
         assert again["answer"]
         proc.terminate()
         _, restart_err = proc.communicate(timeout=60)

@@ -146,3 +146,27 @@ def test_eval_set_feedback_without_feedback_is_a_clear_error(hash_settings):
     assert res.exit_code != 0 and "no scorable feedback" in res.output
     res = _cli(hash_settings.home, "eval", "--set", "nope.jsonl", "--corpus", str(SEED))
     assert res.exit_code != 0 and "nope.jsonl is not a file" in res.output
+
+
+def test_a_write_that_fails_half_way_leaves_no_torn_line(tmp_path, monkeypatch):
+    """A disk that fills up mid-line: the partial line is cut off again, earlier feedback stays readable."""
+    import errno
+    import os
+
+    from assistant import feedback as fbmod
+
+    store = FeedbackStore(tmp_path / "feedback.jsonl")
+    store.append(make_feedback(_answer(), [], "up"))
+    real_write = os.write
+
+    def half_then_full(fd, data):
+        if len(data) > 10:
+            return real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fbmod.os, "write", half_then_full)
+    with pytest.raises(OSError):
+        store.append(make_feedback(_answer(), [], "down", "Mario Draghi"))
+    monkeypatch.setattr(fbmod.os, "write", real_write)
+    assert [f.verdict for f in store.read()] == ["up"]
+    assert store.path.read_bytes().endswith(b"\n")

@@ -70,7 +70,7 @@ def test_real_server_refuses_paths_outside_and_indexes_inside(layout, tmp_path):
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_http(url, proc)
-        client = Client(url, verbose=False)
+        client = Client(url, verbose=False, analytics_enabled=False)
         for attempt in (str(secret), "../secret.txt", "link.txt"):
             log, _ = client.predict(None, attempt, api_name="/ingest")
             assert log.startswith("refused:"), (attempt, log)

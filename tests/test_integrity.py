@@ -138,6 +138,17 @@ def test_an_unreadable_vector_store_is_rebuilt_by_re_embedding(copy):
     assert run(home, "ask", QUESTION).exit_code == 0
 
 
+def test_a_vector_store_that_cannot_even_be_opened_is_moved_aside_and_rebuilt(copy):
+    home, _, before = copy
+    chroma_db = home / "chroma" / "chroma.sqlite3"
+    overwrite(chroma_db, [1])  # the header page: the store does not open at all
+    res = run(home, "check", "--repair")
+    assert res.exit_code == 0, res.output
+    assert "moved the unreadable vector store to" in res.output and "re-embedded 20 documents" in res.output
+    assert run(home, "check").exit_code == 0
+    assert state(home) == before
+
+
 def test_missing_and_orphan_vectors_are_named_and_only_their_documents_re_embedded(copy):
     home, _, before = copy
     with Store(Settings(home=home, embed_model="hash")) as store:

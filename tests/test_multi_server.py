@@ -57,16 +57,16 @@ def test_two_app_servers_share_one_index(chroma_url, pg_url, tmp_path):  # noqa:
         wait_http(url_a, a)
         wait_http(url_b, b)
         # 1. ingest through A; B, started before, answers from it without a restart
-        log, _ = Client(url_a, verbose=False).predict(None, first.name, api_name="/ingest")
+        log, _ = Client(url_a, verbose=False, analytics_enabled=False).predict(None, first.name, api_name="/ingest")
         assert "30 added" in log or "merged" in log, log
         target = records[3]
-        ans = Client(url_b, verbose=False).predict(target["title"], [], "", "", "", 6, api_name="/ask")
+        ans = Client(url_b, verbose=False, analytics_enabled=False).predict(target["title"], [], "", "", "", 6, api_name="/ask")
         assert target["id"] in {r["doc_id"] for r in ans["retrieved"]}
         assert ans["answer"] and "error" not in ans
 
         # 2. 20 concurrent clients across the two servers
         def client(i: int) -> list[str]:
-            c = Client(url_a if i % 2 else url_b, verbose=False)
+            c = Client(url_a if i % 2 else url_b, verbose=False, analytics_enabled=False)
             errors = []
             for rec in (records[i], records[(i + 7) % 30]):
                 try:
@@ -84,7 +84,7 @@ def test_two_app_servers_share_one_index(chroma_url, pg_url, tmp_path):  # noqa:
         # 3. kill -9 A during an ingest of 230 more articles; B keeps serving
         def ingest_rest() -> None:
             try:
-                Client(url_a, verbose=False).predict(None, rest.name, api_name="/ingest")
+                Client(url_a, verbose=False, analytics_enabled=False).predict(None, rest.name, api_name="/ingest")
             except Exception:  # noqa: BLE001 - the server is killed under this call
                 pass
 
@@ -96,7 +96,9 @@ def test_two_app_servers_share_one_index(chroma_url, pg_url, tmp_path):  # noqa:
         a.wait(timeout=30)
         done_before = _documents(pg_url)
         assert 60 <= done_before < 260, "the kill did not land during the ingest"
-        ans = Client(url_b, verbose=False).predict(records[5]["title"], [], "", "", "", 6, api_name="/ask")
+        ans = Client(url_b, verbose=False, analytics_enabled=False).predict(
+            records[5]["title"], [], "", "", "", 6, api_name="/ask"
+        )
         assert records[5]["id"] in {r["doc_id"] for r in ans["retrieved"]}
 
         check = subprocess.run([ASSISTANT, "--embed-model", "hash", "check"], env=env_a, capture_output=True, text=True)
@@ -113,7 +115,7 @@ def test_two_app_servers_share_one_index(chroma_url, pg_url, tmp_path):  # noqa:
             assert store.check().ok
 
         # 4. the rest ingested again through B: both stores hold exactly the expected chunks
-        log, _ = Client(url_b, verbose=False).predict(None, rest.name, api_name="/ingest")
+        log, _ = Client(url_b, verbose=False, analytics_enabled=False).predict(None, rest.name, api_name="/ingest")
         assert log.rstrip().endswith(" 0 errors"), log
         articles = [x for x in parse_path(tmp_path / "first.jsonl") if isinstance(x, Article)]
         articles += [x for x in parse_path(rest) if isinstance(x, Article)]

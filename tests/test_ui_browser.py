@@ -237,7 +237,7 @@ def test_markdown_export_holds_the_question_answer_and_quoted_source(server, bro
 def test_api_endpoint_returns_ask_json(server):
     from gradio_client import Client
 
-    client = Client(server, verbose=False)
+    client = Client(server, verbose=False, analytics_enabled=False)
     out = client.predict("Who greeted Pezeshkian at the airport?", [], "", "", "", 8, api_name="/ask")
     assert set(out) >= {"question", "answer", "refused", "citations", "retrieved", "timings_ms"}
     assert "Eyyubov" in out["answer"] and out["citations"][0]["doc_id"] == "seed-pezeshkian-baku"
@@ -263,8 +263,10 @@ def test_auth_refuses_requests_without_credentials(tmp_path):
 
         # gradio_client's AuthenticationError (401) is a ValueError, as is its error for a config it cannot read (403)
         with pytest.raises(ValueError, match=r"credentials were not provided|Could not (fetch|get Gradio) config"):
-            Client(base, verbose=False).predict("q", [], "", "", "", 8, api_name="/ask")
-        ok = Client(base, auth=("ana", "s3cret"), verbose=False).predict("q", [], "", "", "", 8, api_name="/ask")
+            Client(base, verbose=False, analytics_enabled=False).predict("q", [], "", "", "", 8, api_name="/ask")
+        ok = Client(base, auth=("ana", "s3cret"), verbose=False, analytics_enabled=False).predict(
+            "q", [], "", "", "", 8, api_name="/ask"
+        )
         assert "answer" in ok
     finally:
         proc.terminate()

@@ -180,3 +180,23 @@ def test_warm_up_with_an_llm_backend_warms_the_reader_without_calling_the_llm(ha
         assert llm.calls == [] and pipe.extractive._ranker is not None and pipe._chain is not None
     finally:
         pipe.close()
+
+
+def test_the_self_sent_warm_up_event_sends_no_telemetry(monkeypatch):
+    """gradio_client reports usage to huggingface.co unless told not to; serve's own client must not."""
+    import gradio_client
+
+    from assistant.ui import app
+
+    seen = {}
+
+    class Recorder:
+        def __init__(self, url, **kwargs):
+            seen.update(kwargs)
+
+        def predict(self, *args, **kwargs):
+            return None
+
+    monkeypatch.setattr(gradio_client, "Client", Recorder)
+    app.warm_events("http://127.0.0.1:1/", None)
+    assert seen.get("analytics_enabled") is False

@@ -116,7 +116,10 @@ def checksum(model_dir: Path, cache: Path) -> str:
         with f.open("rb") as fh:
             while block := fh.read(1 << 20):
                 digest.update(block)
-    _write_atomic(memo, digest.hexdigest())
+    try:
+        _write_atomic(memo, digest.hexdigest())
+    except PermissionError:
+        pass  # a read-only shared cache: the digest is only remembered to save the hashing next time
     return digest.hexdigest()
 
 

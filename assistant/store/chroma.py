@@ -43,6 +43,9 @@ def move_aside(path: Path) -> Path:
         except Exception:  # noqa: BLE001 - a damaged store may fail to stop; its files are moved away regardless
             pass
     aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    n = 1
+    while aside.exists():  # twice in one second
+        aside, n = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{n}"), n + 1
     if path.exists():
         path.rename(aside)
     return aside

@@ -49,6 +49,7 @@ class IntegrityReport:
 class _Findings:
     problems: list[Problem] = field(default_factory=list)
     rebuild_vectors: bool = False
+    fresh_vectors: bool = False  # the damaged store was already moved aside: the open one is empty
     orphans: list[str] = field(default_factory=list)
     missing_docs: set[str] = field(default_factory=set)
     pending: list[str] = field(default_factory=list)
@@ -92,6 +93,7 @@ def _check(settings: Settings, repair: bool, embedder: Callable[[], Embedder], r
     with store:
         found = _findings(store)
         found.rebuild_vectors |= rebuilt
+        found.fresh_vectors = rebuilt
         report.problems += found.problems
         report.pending, report.orphan_vectors, report.missing_vectors = len(found.pending), len(found.orphans), found.missing
         if repair and found.problems:
@@ -100,9 +102,14 @@ def _check(settings: Settings, repair: bool, embedder: Callable[[], Embedder], r
 
 def _open(settings: Settings, repair: bool, report: IntegrityReport) -> tuple[Store | None, bool]:
     """The store, or None when it cannot be opened; with `repair`, unreadable Chroma files are moved aside."""
+    store = None
     try:
-        return Store(settings), False
+        store = Store(settings)
+        _ = store.vectors  # embedded Chroma opens lazily: open it here, where an unreadable store can be moved aside
+        return store, False
     except VectorStoreUnreadable as exc:
+        if store is not None:
+            store.close()
         report.problems.append(Problem("vectors", f"the store cannot be opened: {exc.__cause__ or exc}"))
         if not repair or settings.chroma_url:
             return None, False
@@ -173,7 +180,8 @@ def _repair(
         with store.keyword.lock:
             rows = salvage.rebuild_fts(db)
         report.repairs.append(f"rebuilt the keyword index from the documents and chunks tables ({rows} rows)")
-    if found.rebuild_vectors and (recreate := getattr(store.vectors, "recreate", None)) is not None:
+    recreate = getattr(store.vectors, "recreate", None)
+    if found.rebuild_vectors and not found.fresh_vectors and recreate is not None:
         aside = recreate()
         report.repairs.append("started the vectors afresh" + (f" (the damaged files are in {aside})" if aside else ""))
     for doc_id in found.pending:

@@ -34,6 +34,7 @@ __all__ = ["AssistantUI", "UIUnavailable", "build_app", "serve"]
 
 def _import_gradio():
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")  # gradio_client reports through huggingface_hub
     try:
         import gradio as gr
     except ModuleNotFoundError as exc:
@@ -205,7 +206,7 @@ def warm_events(url: str, auth: tuple[str, str] | None) -> None:
     1.5 s), which would otherwise fall on the first question. The event is an empty ingest (nothing is indexed)."""
     from gradio_client import Client
 
-    Client(url, auth=auth, verbose=False).predict(None, "", api_name="/ingest")
+    Client(url, auth=auth, verbose=False, analytics_enabled=False).predict(None, "", api_name="/ingest")  # no telemetry
 
 
 def serve(

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, disk_full_message, is_disk_full
 from assistant.feedback import FeedbackStore, make_feedback
 from assistant.retrieval.retriever import Filters, parse_filters
 from assistant.ui.examples import example_questions
@@ -135,7 +135,12 @@ class AssistantUI:
         entry = turns[i]
         doc_id = self.resolve_article(article)
         item = make_feedback(entry.answer, [t.turn for t in turns[:i]], verdict, correction, doc_id, article)
-        self.feedback_store.append(item)
+        try:
+            self.feedback_store.append(item)
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            return f"Not recorded: {disk_full_message(self.feedback_store.path.parent)}"
         if verdict == "up":
             return "Thanks: recorded as a right answer."
         note = (
