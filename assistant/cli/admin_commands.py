@@ -97,10 +97,15 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir
         except _user_errors() as exc:
             pipe.close()
             raise click.ClickException(str(exc)) from None
-        if not report.ok:
+        if report.pending or report.orphan_vectors:
             click.echo(
                 f"recovered from an interrupted run: removed {len(report.pending)} half-indexed documents (index "
                 f"them again) and {report.orphan_vectors} orphan vectors",
+                err=True,
+            )
+        if report.missing_vectors:
+            click.echo(
+                f"warning: {report.missing_vectors} chunks have no vector; `assistant check --repair` re-embeds them",
                 err=True,
             )
     try:
