@@ -70,11 +70,13 @@ def disk_full_message(directory: Path) -> str:
     )
 
 
-def disk_full(exc: BaseException, directory: Path) -> DiskFullError | None:
-    """The `DiskFullError` that `exc` amounts to, or None when it is something else (a bug, a user error)."""
+def disk_full(exc: BaseException, directory: Path, causeless_write: bool = False) -> DiskFullError | None:
+    """The `DiskFullError` that `exc` amounts to, or None when it is something else (a bug, a user error).
+    `causeless_write`: `exc` is a failed write of a layer that drops its cause (embedded Chroma), so less than
+    LOW_SPACE_BYTES free also counts; elsewhere only the errno or the text does, so a bug is never hidden."""
     if isinstance(exc, AssistantError) or not isinstance(exc, Exception):
         return None
-    if is_disk_full(exc) or free_bytes(directory) < LOW_SPACE_BYTES:
+    if is_disk_full(exc) or (causeless_write and free_bytes(directory) < LOW_SPACE_BYTES):
         return DiskFullError(disk_full_message(directory))
     return None
 

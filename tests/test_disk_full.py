@@ -129,3 +129,16 @@ def test_disk_full_is_recognised_by_errno_and_by_sqlite_text_only(tmp_path):
     assert disk_full(ValueError("a bug"), tmp_path) is None  # plenty of space here: a bug stays a bug
     full = disk_full(sqlite3.OperationalError("database or disk is full"), tmp_path)
     assert isinstance(full, DiskFullError) and str(tmp_path) in str(full)
+
+
+def test_low_space_alone_counts_only_for_a_write_that_lost_its_cause(tmp_path, monkeypatch):
+    """With the disk nearly full, a bug elsewhere is still reported as itself; only embedded Chroma's causeless write
+    failures are taken for a full disk."""
+    from assistant import errors
+
+    monkeypatch.setattr(errors, "free_bytes", lambda directory: 1000)
+    bug = KeyError("doc_id")
+    assert errors.disk_full(bug, tmp_path) is None
+    assert isinstance(errors.disk_full(RuntimeError("Error in compaction"), tmp_path, causeless_write=True), errors.DiskFullError)
+    full = OSError(28, "No space left on device")
+    assert isinstance(errors.disk_full(full, tmp_path), errors.DiskFullError)

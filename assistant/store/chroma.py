@@ -124,7 +124,7 @@ class ChromaIndex:
         except Exception as exc:
             if self.url:
                 raise  # the server's own error (its disk, its files) is already one line
-            if (full := disk_full(exc, self.path)) is not None:
+            if (full := disk_full(exc, self.path, causeless_write=True)) is not None:
                 raise full from exc
             raise VectorStoreUnreadable(
                 f"the vector store at {self.location} failed during {what}: {type(exc).__name__}: {exc}; "
