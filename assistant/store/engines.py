@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from assistant.settings import Settings
@@ -35,17 +36,22 @@ def open_tables(settings: Settings) -> Tables:
         db = PgDatabase(settings.database_url)
         return Tables(PgKeywordIndex(db), PgNearDuplicates(db), PgFeedState(db), PgSentenceTable(db), db.location, db.close)
 
+    return open_sqlite_tables(settings.sqlite_path)
+
+
+def open_sqlite_tables(path: Path) -> Tables:
+    """Every SQLite part of the store on one file (each creates its tables if the file is new)."""
     from assistant.ingest.dedup import NearDuplicates
     from assistant.store.feed_state import FeedState
     from assistant.store.fts import SqliteKeywordIndex
     from assistant.store.sentences import SentenceTable
 
-    kw = SqliteKeywordIndex(settings.sqlite_path)
+    kw = SqliteKeywordIndex(path)
     return Tables(
         kw,
         NearDuplicates(kw.db, kw.lock),
         FeedState(kw.db, kw.lock),
         SentenceTable(kw.db, kw.lock),
-        str(settings.sqlite_path),
+        str(path),
         kw.close,
     )

@@ -22,8 +22,9 @@ CREATE TABLE IF NOT EXISTS chunks(
   idx INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, sentences TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS documents_date ON documents(date_int);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, body, tokenize='porter unicode61');
 """
+# The keyword index over chunk titles and bodies; `salvage.rebuild_fts` recreates it from this same definition.
+FTS_TABLE = "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, body, tokenize='porter unicode61')"
 
 PENDING, OK = "pending", "ok"
 
@@ -50,7 +51,7 @@ class SqliteKeywordIndex:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
+        self.db.executescript(_SCHEMA + FTS_TABLE + ";")
 
     def close(self) -> None:
         """Close the connection."""

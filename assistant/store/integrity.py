@@ -234,15 +234,6 @@ def _article(row: dict) -> Article:
 
 def _create_schema(path) -> None:
     """Open every part of the store on an empty file so that each creates its tables."""
-    from assistant.ingest.dedup import NearDuplicates
-    from assistant.store.feed_state import FeedState
-    from assistant.store.fts import SqliteKeywordIndex
-    from assistant.store.sentences import SentenceTable
+    from assistant.store.engines import open_sqlite_tables
 
-    kw = SqliteKeywordIndex(path)
-    try:
-        NearDuplicates(kw.db, kw.lock)
-        FeedState(kw.db, kw.lock)
-        SentenceTable(kw.db, kw.lock)
-    finally:
-        kw.close()
+    open_sqlite_tables(path).close()

@@ -6,10 +6,11 @@ import sqlite3
 import time
 from pathlib import Path
 
+from assistant.store.fts import FTS_TABLE
+
 # The tables the rest of the store created; the FTS5 index (chunks_fts and its shadow tables) is derived from
 # `documents` + `chunks`, so it is rebuilt, never copied.
 SOURCE_TABLES = ("documents", "chunks", "sentences", "minhash", "doc_sources", "feeds")
-FTS_SCHEMA = "CREATE VIRTUAL TABLE chunks_fts USING fts5(title, body, tokenize='porter unicode61')"
 FTS_FILL = (
     "INSERT INTO chunks_fts(rowid, title, body) SELECT c.id, d.title, substr(d.text, c.start + 1, c.end - c.start)"
     " FROM chunks c JOIN documents d USING(doc_id)"
@@ -58,7 +59,7 @@ def rebuild_fts(db: sqlite3.Connection) -> int:
     """Drop the FTS5 index and fill it again from `documents` + `chunks`; the number of rows written."""
     with db:
         db.execute("DROP TABLE IF EXISTS chunks_fts")
-        db.execute(FTS_SCHEMA)
+        db.execute(FTS_TABLE)
         db.execute(FTS_FILL)
         return db.execute("SELECT count(*) FROM chunks_fts").fetchone()[0]
 
