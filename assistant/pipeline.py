@@ -14,6 +14,7 @@ from typing import Any
 from assistant.answer.citations import check_claims, normalise, quote_is_verbatim
 from assistant.answer.extractive.annotations import ComputedInfos, StoredInfos
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
+from assistant.answer.extractive.judge import SentenceJudge
 from assistant.answer.extractive.text_terms import idf_from_counts
 from assistant.answer.fallback import FallbackAnswerer
 from assistant.answer.support import SUPPORT_THRESHOLD
@@ -63,7 +64,7 @@ class Pipeline:
         self.store = store or Store(settings)
         self.retriever = Retriever(self.store, self.embedder, settings.candidates, settings.rrf_k)
         infos = StoredInfos(self.store, fallback=ComputedInfos(self.embedder))
-        self.extractive = ExtractiveAnswerer(self.embedder, self.idf, infos)
+        self.extractive = ExtractiveAnswerer(self.embedder, self.idf, infos, judge=_judge(settings))
         if answerer is not None and not isinstance(answerer, ExtractiveAnswerer | FallbackAnswerer):
             answerer = FallbackAnswerer(answerer, self.extractive)  # an LLM that fails gives the extractive answer
         self.answerer: Answerer = answerer or self._configured_answerer()
@@ -209,6 +210,15 @@ class Pipeline:
     def close(self) -> None:
         """Release the store."""
         self.store.close()
+
+
+def _judge(settings: Settings) -> SentenceJudge | None:
+    """The optional judge the settings name (nothing is loaded until it judges)."""
+    if settings.judge is None:
+        return None
+    from assistant.answer.extractive.judge import LlamaCppJudge
+
+    return LlamaCppJudge(settings.judge)
 
 
 def _closest(passages: list[Passage]) -> list[dict]:

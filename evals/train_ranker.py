@@ -12,6 +12,10 @@ Stage 2 (answer calibrator): one row per dev question (answerable and unanswerab
 The threshold refuses the most unanswerable dev questions while refusing at most 10% of the answerable ones; the table
 also prints a selective-answering utility (+1 for an answer whose top sentence is gold evidence, -1 for any other
 answer, 0 for a refusal) for comparison.
+With --judge MODEL.gguf (optional; `assistant fetch-judge` downloads one): the judge reads the out-of-fold ranker's
+best JUDGE_K sentences of every dev question (~4 s a question on 2 cores; scores kept in --judge-cache), then the weight
+of its log-odds (grid, most top-1 gold sentences), a calibrator over JUDGE_FEATURES and its threshold are fit the same
+way and stored in ranker.json's "judge" section.
 """
 
 from __future__ import annotations
@@ -30,7 +34,19 @@ FALSE_REFUSAL_BUDGET = 0.10
 sys.path.insert(0, str(ROOT))
 
 from assistant.answer.extractive.features import EVIDENCE, FEATURES  # noqa: E402
-from assistant.answer.extractive.ranker import ANSWER_FEATURES, VERSION, Linear, RankerModel, answer_features  # noqa: E402
+from assistant.answer.extractive.ranker import (  # noqa: E402
+    ANSWER_FEATURES,
+    JUDGE_FEATURES,
+    VERSION,
+    JudgeFit,
+    Linear,
+    RankerModel,
+    answer_features,
+    judge_features,
+)
+
+JUDGE_K = 4  # sentences the judge reads per question
+JUDGE_WEIGHTS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 
 
 @dataclass
@@ -166,6 +182,103 @@ def top_is_gold(probs: np.ndarray, e: Example) -> bool:
     return bool(e.answerable and probs.size and e.y[int(np.argmax(probs))] > 0)
 
 
+def choose_threshold(conf: np.ndarray, ya: np.ndarray, ans: np.ndarray) -> tuple[tuple, list[tuple]]:
+    """The operating point and the table it was chosen from: (threshold, answered with gold, refusal, false refusal,
+    utility) every 0.005."""
+    table = []
+    for th in np.round(np.arange(0.05, 0.96, 0.005), 3):
+        answered = conf >= th
+        acc = float((answered & (ya > 0))[ans].mean())
+        refusal = float((~answered)[~ans].mean()) if (~ans).any() else 0.0
+        false_refusal = float((~answered)[ans].mean())
+        # Utility: +1 for an answer with a gold sentence, -1 for any other answer, 0 for a refusal.
+        utility = int((answered & (ya > 0)).sum()) - int((answered & (ya == 0)).sum())
+        table.append((float(th), acc, refusal, false_refusal, utility))
+    # The operating point: most refusals of unanswerable questions while refusing at most FALSE_REFUSAL_BUDGET of the
+    # answerable ones (utility alone refuses half of them: the ranker's top sentence is gold only ~60% of the time).
+    ok = [row for row in table if row[3] <= FALSE_REFUSAL_BUDGET] or table[:1]
+    return max(ok, key=lambda row: (row[2], -row[3])), table
+
+
+def judge_scores(model_path: Path, cache: Path | None, items: list[Retrieved], oof: dict[str, np.ndarray]) -> dict:
+    """{qid: (candidate indices judged, log-odds)} for the out-of-fold ranker's best JUDGE_K sentences; reuses what
+    the cache holds for the same candidates."""
+    from assistant.answer.extractive.judge import JudgedSentence, LlamaCppJudge
+
+    done: dict[str, tuple[list[int], list[float]]] = {}
+    if cache and cache.exists():
+        for line in cache.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            done[row["qid"]] = (row["order"], row["scores"])
+    judge = LlamaCppJudge(model_path)
+    out = {}
+    for n, r in enumerate(items, 1):
+        head = [int(i) for i in np.argsort(-oof[r.qid], kind="stable")[:JUDGE_K]]
+        if r.qid in done and done[r.qid][0] == head:
+            out[r.qid] = (head, np.asarray(done[r.qid][1]))
+            continue
+        sents = [JudgedSentence(r.cands[i].text, r.cands[i].passage.date) for i in head]
+        scores = judge.judge(r.parsed.text, sents)
+        out[r.qid] = (head, scores)
+        if cache:
+            with cache.open("a", encoding="utf-8") as f:
+                f.write(json.dumps({"qid": r.qid, "order": head, "scores": scores.tolist()}) + "\n")
+        if n % 25 == 0:
+            print(f"  {n}/{len(items)} questions judged", file=sys.stderr)
+    return out
+
+
+def fit_judge(examples: list[Example], items: list[Retrieved], oof: dict[str, np.ndarray], scores: dict, c: float) -> JudgeFit:
+    """The judge's weight (most top-1 gold sentences on dev), then its calibrator and threshold."""
+    from assistant.answer.extractive.answerer import judged_first
+    from assistant.answer.extractive.features import evidence
+    from assistant.answer.extractive.question import analyse
+
+    parsed = {r.qid: analyse(r.parsed.text) for r in items}
+
+    def firsts(weight: float) -> dict[str, int]:
+        out = {}
+        for e in examples:
+            head, judged = scores[e.qid]
+            out[e.qid] = head[judged_first(oof[e.qid][head], judged, weight)] if head else -1
+        return out
+
+    def top1(first: dict[str, int]) -> float:
+        return float(np.mean([e.y[first[e.qid]] > 0 for e in examples if e.answerable and len(e.y)]))
+
+    weight = max(JUDGE_WEIGHTS, key=lambda w: (top1(firsts(w)), -w))
+    first = firsts(weight)
+    byid = {r.qid: r for r in items}
+    rows, ya = [], []
+    for e in examples:
+        head, judged = scores[e.qid]
+        if not head:
+            rows.append(np.zeros(len(JUDGE_FEATURES)))
+            ya.append(0.0)
+            continue
+        r, b = byid[e.qid], first[e.qid]
+        weights = {t: r.idf.get(t, 1.0) for t in parsed[e.qid].lemmas}
+        ev = evidence(parsed[e.qid], r.cands[b], r.cands, weights)
+        row = answer_features(oof[e.qid], e.x, e.expects_type, ev, b)
+        rows.append(judge_features(row, judged, head.index(b)))
+        ya.append(float(e.answerable and e.y[b] > 0))
+    xa, ya_ = np.vstack(rows), np.asarray(ya)
+    answer = fit_linear(xa, ya_, JUDGE_FEATURES, c, balanced=False)
+    best, _ = choose_threshold(answer.predict(xa), ya_, np.asarray([e.answerable for e in examples]))
+    meta = {
+        "k": JUDGE_K,
+        "weight_grid": list(JUDGE_WEIGHTS),
+        "dev_top1_gold_out_of_fold": round(top1(first), 4),
+        "dev_at_threshold": {
+            "threshold": best[0],
+            "answered_with_gold_sentence": round(best[1], 4),
+            "refusal": round(best[2], 4),
+            "false_refusal": round(best[3], 4),
+        },
+    }
+    return JudgeFit(JUDGE_K, float(weight), answer, best[0], meta)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--home", type=Path, required=True, help="index of corpus/ to retrieve from")
@@ -174,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of both regressions")
     ap.add_argument("--pointwise", dest="pairwise", action="store_false", help="fit the ranker per sentence, not per pair")
     ap.add_argument("--cache", type=Path, help="pickle of the retrieved candidates: reused when it exists")
+    ap.add_argument("--judge", type=Path, help="a GGUF chat model: also fit how its judgement joins the ranker")
+    ap.add_argument("--judge-cache", type=Path, help="JSON lines of judge scores: reused when they match")
     args = ap.parse_args(argv)
     questions = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.cache and args.cache.exists():
@@ -201,19 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     conf = answer.predict(xa)
 
     ans = np.asarray([e.answerable for e in examples])
-    table = []
-    for th in np.round(np.arange(0.05, 0.96, 0.005), 3):
-        answered = conf >= th
-        acc = float((answered & (ya > 0))[ans].mean())
-        refusal = float((~answered)[~ans].mean()) if (~ans).any() else 0.0
-        false_refusal = float((~answered)[ans].mean())
-        # Utility: +1 for an answer with a gold sentence, -1 for any other answer, 0 for a refusal.
-        utility = int((answered & (ya > 0)).sum()) - int((answered & (ya == 0)).sum())
-        table.append((float(th), acc, refusal, false_refusal, utility))
-    # The operating point: most refusals of unanswerable questions while refusing at most FALSE_REFUSAL_BUDGET of the
-    # answerable ones (utility alone refuses half of them: the ranker's top sentence is gold only ~60% of the time).
-    ok = [row for row in table if row[3] <= FALSE_REFUSAL_BUDGET] or table[:1]
-    best = max(ok, key=lambda row: (row[2], -row[3]))
+    best, table = choose_threshold(conf, ya, ans)
     top1 = float(np.mean([top_is_gold(oof[e.qid], e) for e in examples if e.answerable]))
     in_passages = float(np.mean([e.y.any() for e in examples if e.answerable]))
     meta = {
@@ -232,7 +335,11 @@ def main(argv: list[str] | None = None) -> int:
         },
         "script": "evals/train_ranker.py",
     }
-    model = RankerModel(sentence, answer, best[0], meta)
+    judge = None
+    if args.judge:
+        judge = fit_judge(examples, items, oof, judge_scores(args.judge, args.judge_cache, items, oof), args.c)
+        judge.meta["model"] = args.judge.name
+    model = RankerModel(sentence, answer, best[0], meta, judge)
     args.out.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"ranker v{VERSION}: {meta['candidates']} candidates from {len(examples)} dev questions")
     print(f"gold sentence in the passages {in_passages:.3f}; top-1 is gold (out of fold) {top1:.3f}")
@@ -245,6 +352,12 @@ def main(argv: list[str] | None = None) -> int:
     print("sentence weights (standardised):")
     for name, w in sorted(zip(FEATURES, sentence.coef, strict=True), key=lambda t: -abs(t[1])):
         print(f"  {name:16s} {w:+.3f}")
+    if judge is not None:
+        at = judge.meta["dev_at_threshold"]
+        print(
+            f"judge: weight {judge.weight}; top-1 is gold (out of fold) {judge.meta['dev_top1_gold_out_of_fold']:.3f}; "
+            f"threshold {judge.threshold}: refusal {at['refusal']:.3f}, false refusal {at['false_refusal']:.3f}"
+        )
     print(f"wrote {args.out}")
     return 0
 

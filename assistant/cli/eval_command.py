@@ -134,6 +134,7 @@ def eval_cmd(ctx, split: str, qset: str | None, configs, out: Path, corpora, lim
         "answerer": settings.llm,
         "refusal_threshold": threshold,
         "ranker": ranker,
+        "judge": settings.judge.name if settings.judge else None,
     }
     paths = write_report(report, out)
     for name, cfg in report["configs"].items():

@@ -19,8 +19,9 @@ from assistant.answer.extractive.features import (
     nearness,
     new_entities,
 )
+from assistant.answer.extractive.judge import JudgedSentence, JudgeError, SentenceJudge
 from assistant.answer.extractive.question import ParsedQuestion, analyse
-from assistant.answer.extractive.ranker import RankerModel, answer_features, load_model
+from assistant.answer.extractive.ranker import JudgeFit, RankerModel, answer_features, judge_features, load_model
 from assistant.answer.extractive.text_terms import MONTHS
 from assistant.answer.types import Citation, Draft, citation_for
 from assistant.documents import Entity, Passage
@@ -48,12 +49,14 @@ class ExtractiveAnswerer:
         infos: SentenceInfoSource,
         ranker: RankerModel | None = None,
         threshold: float | None = None,
+        judge: SentenceJudge | None = None,
     ) -> None:
         self.embedder = embedder
         self.idf = idf
         self.infos = infos
         self._ranker = ranker
         self._threshold = threshold
+        self.judge = judge  # optional: a local LLM re-reads the ranker's best sentences (judge.py)
 
     @property
     def ranker(self) -> RankerModel:
@@ -63,9 +66,19 @@ class ExtractiveAnswerer:
         return self._ranker
 
     @property
+    def judge_fit(self) -> JudgeFit:
+        """How the judge's scores are used, fit on dev beside the ranker."""
+        if self.ranker.judge is None:
+            raise JudgeError("ranker.json holds no fit for a judge; run: python evals/train_ranker.py --home DIR --judge MODEL")
+        return self.ranker.judge
+
+    @property
     def threshold(self) -> float:
-        """Refuse below this calibrated confidence: the model's operating point unless overridden."""
-        return self.ranker.threshold if self._threshold is None else self._threshold
+        """Refuse below this calibrated confidence: the model's operating point (with a judge, the judged one) unless
+        overridden."""
+        if self._threshold is not None:
+            return self._threshold
+        return self.judge_fit.threshold if self.judge is not None else self.ranker.threshold
 
     @threshold.setter
     def threshold(self, value: float | None) -> None:
@@ -101,9 +114,19 @@ class ExtractiveAnswerer:
         probs = self.ranker.sentence.predict(x)
         for c, p in zip(cands, probs, strict=True):
             c.prob = float(p)
-        top = evidence(q, cands[int(np.argmax(probs))], cands, weights)
-        conf = float(self.ranker.answer.predict(answer_features(probs, x, bool(q.expected), top)[None, :])[0])
-        return q, sorted(cands, key=lambda c: -c.prob), conf
+        order = [int(i) for i in np.argsort(-probs, kind="stable")]
+        if self.judge is None:
+            top = evidence(q, cands[order[0]], cands, weights)
+            conf = float(self.ranker.answer.predict(answer_features(probs, x, bool(q.expected), top)[None, :])[0])
+            return q, [cands[i] for i in order], conf
+        fit = self.judge_fit
+        head = order[: fit.k]
+        judged = self.judge.judge(q.text, [JudgedSentence(cands[i].text, cands[i].passage.date) for i in head])
+        first = judged_first(probs[head], judged, fit.weight)
+        order = [head[first]] + [i for i in order if i != head[first]]
+        row = answer_features(probs, x, bool(q.expected), evidence(q, cands[order[0]], cands, weights), order[0])
+        conf = float(fit.answer.predict(judge_features(row, judged, first)[None, :])[0])
+        return q, [cands[i] for i in order], conf
 
     # ---- answering
     def answer(self, question: str, passages: list[Passage], on_token: Callable[[str], None] | None = None) -> Draft:
@@ -128,6 +151,12 @@ class ExtractiveAnswerer:
         else:
             text = "\n\n".join(sentences)
         return Draft(text=text, citations=citations, refused=False, confidence=conf)
+
+
+def judged_first(probs: np.ndarray, judged: np.ndarray, weight: float) -> int:
+    """Which of the judged sentences leads: the best of logit(ranker probability) + weight * judge log-odds."""
+    p = np.clip(probs, 1e-6, 1 - 1e-6)
+    return int(np.argmax(np.log(p / (1 - p)) + weight * judged))
 
 
 def _dated(text: str, published: str | None) -> str:

@@ -33,6 +33,9 @@ ANSWER_FEATURES = (
     "head_anywhere",
     *EVIDENCE,
 )
+# What the calibrator sees when the optional judge (`judge.py`) has read the best sentences: the same, for the
+# sentence the judge's log-odds put first, and those log-odds.
+JUDGE_FEATURES = (*ANSWER_FEATURES, "judge_top", "judge_max")
 
 
 class RankerUnavailable(AssistantError):
@@ -69,18 +72,45 @@ class Linear:
 
 
 @dataclass(frozen=True)
+class JudgeFit:
+    """How the judge's log-odds join the ranker, fit on dev by `evals/train_ranker.py --judge MODEL`."""
+
+    k: int  # the ranker's best k sentences are judged
+    weight: float  # their order: logit(ranker probability) + weight * judge log-odds
+    answer: Linear  # calibrator over JUDGE_FEATURES
+    threshold: float
+    meta: dict
+
+    def to_dict(self) -> dict:
+        """JSON-ready."""
+        return {"k": self.k, "weight": self.weight, "answer": self.answer.to_dict(), "threshold": self.threshold,
+                "meta": self.meta}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, d: dict) -> JudgeFit:
+        """From `to_dict` output."""
+        if tuple(d["answer"]["names"]) != JUDGE_FEATURES:
+            raise RankerUnavailable("ranker.json has another judge calibrator; run: python evals/train_ranker.py --judge")
+        return cls(int(d["k"]), float(d["weight"]), Linear.from_dict(d["answer"]), float(d["threshold"]), d["meta"])
+
+
+@dataclass(frozen=True)
 class RankerModel:
-    """Sentence ranker, answer calibrator and the refusal threshold chosen on dev."""
+    """Sentence ranker, answer calibrator and the refusal threshold chosen on dev; optionally how to use a judge."""
 
     sentence: Linear
     answer: Linear
     threshold: float
     meta: dict
+    judge: JudgeFit | None = None
 
     def to_json(self) -> str:
         """The file's text."""
-        return json.dumps({"version": VERSION, "sentence": self.sentence.to_dict(), "answer": self.answer.to_dict(),
-                           "threshold": self.threshold, "meta": self.meta}, indent=1)  # fmt: skip
+        d = {"version": VERSION, "sentence": self.sentence.to_dict(), "answer": self.answer.to_dict(),
+             "threshold": self.threshold, "meta": self.meta}  # fmt: skip
+        if self.judge is not None:
+            d["judge"] = self.judge.to_dict()
+        return json.dumps(d, indent=1)
 
 
 def load_model(text: str | None = None) -> RankerModel:
@@ -95,19 +125,27 @@ def load_model(text: str | None = None) -> RankerModel:
         raise RankerUnavailable("ranker.json was trained for other features; run: python evals/train_ranker.py")
     if tuple(d["answer"]["names"]) != ANSWER_FEATURES:
         raise RankerUnavailable("ranker.json has another answer calibrator; run: python evals/train_ranker.py")
-    return RankerModel(Linear.from_dict(d["sentence"]), Linear.from_dict(d["answer"]), float(d["threshold"]), d["meta"])
+    judge = JudgeFit.from_dict(d["judge"]) if d.get("judge") else None
+    return RankerModel(Linear.from_dict(d["sentence"]), Linear.from_dict(d["answer"]), float(d["threshold"]), d["meta"], judge)
 
 
-def answer_features(probs: np.ndarray, x: np.ndarray, expects_type: bool, top_evidence: np.ndarray) -> np.ndarray:
-    """What the calibrator sees: the best candidate's probability and features, its lead over the second, and the
-    EVIDENCE about it (`features.evidence`)."""
+def answer_features(
+    probs: np.ndarray, x: np.ndarray, expects_type: bool, top_evidence: np.ndarray, best: int | None = None
+) -> np.ndarray:
+    """What the calibrator sees: the best candidate's probability and features, its lead over the runner-up, and
+    the EVIDENCE about it (`features.evidence`). `best` is the ranker's first unless given (the judge's first)."""
     if probs.size == 0:
         return np.zeros(len(ANSWER_FEATURES))
-    order = np.argsort(-probs, kind="stable")
-    top = x[order[0]]
-    second = probs[order[1]] if probs.size > 1 else 0.0
+    b = int(np.argmax(probs)) if best is None else best
+    top = x[b]
+    second = float(np.delete(probs, b).max()) if probs.size > 1 else 0.0
     col = {n: i for i, n in enumerate(FEATURES)}
-    return np.asarray([probs[order[0]], probs[order[0]] - second, top[col["type_found"]], top[col["name_cov"]],
+    return np.asarray([probs[b], probs[b] - second, top[col["type_found"]], top[col["name_cov"]],
                        top[col["date_ok"]], top[col["cov"]], top[col["focus_cov"]], x[:, col["focus_cov"]].max(),
                        top[col["dense"]], float(expects_type), top[col["head_match"]],
                        top[col["head_anywhere"]], *top_evidence])  # fmt: skip
+
+
+def judge_features(answer_row: np.ndarray, judged: np.ndarray, first: int) -> np.ndarray:
+    """JUDGE_FEATURES: the calibrator's row for the judge's first sentence, its log-odds and the best log-odds."""
+    return np.asarray([*answer_row, float(judged[first]), float(judged.max())])
