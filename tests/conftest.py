@@ -52,6 +52,7 @@ def _home(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("ASSISTANT_EMBED_MODEL", raising=False)
     monkeypatch.delenv("ASSISTANT_CHROMA_URL", raising=False)
     monkeypatch.delenv("ASSISTANT_DATABASE_URL", raising=False)
+    monkeypatch.delenv("ASSISTANT_JUDGE", raising=False)
     return home
 
 

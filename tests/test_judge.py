@@ -144,6 +144,37 @@ def test_llamacpp_judge_names_the_missing_model_and_how_to_fetch_it(tmp_path):
         LlamaCppJudge(tmp_path / "absent.gguf").judge("Where?", SENTENCES[:1])
 
 
+# ---- through the command line
+
+
+def _cli(tmp_path, *args):
+    from click.testing import CliRunner
+    from conftest import write_jsonl
+
+    from assistant.cli import main
+
+    record = {"id": "r1", "title": "Biden and Kishida", "date": "2023-05-19", "source": "Test", "text": TEXT}
+    runner = CliRunner()
+    runner.invoke(main, ["--embed-model", "hash", "ingest", str(write_jsonl(tmp_path / "a.jsonl", [record]))])
+    return runner.invoke(main, ["--embed-model", "hash", *args], catch_exceptions=False)
+
+
+def test_cli_with_a_missing_judge_model_says_how_to_fetch_one(tmp_path):
+    res = _cli(tmp_path, "--judge", str(tmp_path / "absent.gguf"), "ask", "Where did the leaders meet?")
+    assert res.exit_code == 1 and "judge model not found" in res.output and "assistant fetch-judge" in res.output
+
+
+@pytest.mark.slow
+def test_cli_asks_with_a_real_gguf_judge(tmp_path):
+    import json
+
+    res = _cli(tmp_path, "--judge", str(_smollm()), "ask", "--json", "Where did Biden and Kishida meet in May 2023?")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert 0.0 <= out["confidence"] <= 1.0
+    assert out["refused"] or all(TEXT[c["start"] : c["end"]] == c["quote"] for c in out["citations"])
+
+
 # ---- fetching the model
 
 
