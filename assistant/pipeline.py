@@ -199,6 +199,8 @@ class Pipeline:
 
         nlp.pipeline()
         _ = self.extractive.ranker
+        if self.extractive.judge is not None:
+            self.extractive.judge.warm_up()
         if self.answerer is self.extractive:
             self.ask(WARM_UP_QUESTION, k=2)
         else:

