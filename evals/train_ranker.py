@@ -231,13 +231,9 @@ def judge_scores(model_path: Path, cache: Path | None, items: list[Retrieved], o
     return out
 
 
-def fit_judge(examples: list[Example], items: list[Retrieved], oof: dict[str, np.ndarray], scores: dict, c: float) -> JudgeFit:
+def fit_judge(examples: list[Example], oof: dict[str, np.ndarray], scores: dict, c: float) -> JudgeFit:
     """The judge's weight (most top-1 gold sentences on dev), then its calibrator and threshold."""
     from assistant.answer.extractive.answerer import judged_first
-    from assistant.answer.extractive.features import evidence
-    from assistant.answer.extractive.question import analyse
-
-    parsed = {r.qid: analyse(r.parsed.text) for r in items}
 
     def firsts(weight: float) -> dict[str, int]:
         out = {}
@@ -251,7 +247,6 @@ def fit_judge(examples: list[Example], items: list[Retrieved], oof: dict[str, np
 
     weight = max(JUDGE_WEIGHTS, key=lambda w: (top1(firsts(w)), -w))
     first = firsts(weight)
-    byid = {r.qid: r for r in items}
     rows, ya = [], []
     for e in examples:
         head, judged = scores[e.qid]
@@ -259,10 +254,8 @@ def fit_judge(examples: list[Example], items: list[Retrieved], oof: dict[str, np
             rows.append(np.zeros(len(JUDGE_FEATURES)))
             ya.append(0.0)
             continue
-        r, b = byid[e.qid], first[e.qid]
-        weights = {t: r.idf.get(t, 1.0) for t in parsed[e.qid].lemmas}
-        ev = evidence(parsed[e.qid], r.cands[b], r.cands, weights)
-        row = answer_features(oof[e.qid], e.x, e.expects_type, ev, b)
+        b = first[e.qid]
+        row = answer_features(oof[e.qid], e.x, e.expects_type, e.evidence[b], b)  # evidence as if b were the best
         rows.append(judge_features(row, judged, head.index(b)))
         ya.append(float(e.answerable and e.y[b] > 0))
     xa, ya_ = np.vstack(rows), np.asarray(ya)
@@ -341,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     judge = None
     if args.judge:
-        judge = fit_judge(examples, items, oof, judge_scores(args.judge, args.judge_cache, items, oof), args.c)
+        judge = fit_judge(examples, oof, judge_scores(args.judge, args.judge_cache, items, oof), args.c)
         judge.meta["model"] = args.judge.name
     model = RankerModel(sentence, answer, best[0], meta, judge)
     args.out.write_text(model.to_json() + "\n", encoding="utf-8")

@@ -115,17 +115,17 @@ class ExtractiveAnswerer:
         for c, p in zip(cands, probs, strict=True):
             c.prob = float(p)
         order = [int(i) for i in np.argsort(-probs, kind="stable")]
-        if self.judge is None:
-            top = evidence(q, cands[order[0]], cands, weights)
-            conf = float(self.ranker.answer.predict(answer_features(probs, x, bool(q.expected), top)[None, :])[0])
-            return q, [cands[i] for i in order], conf
-        fit = self.judge_fit
-        head = order[: fit.k]
-        judged = self.judge.judge(q.text, [JudgedSentence(cands[i].text, cands[i].passage.date) for i in head])
-        first = judged_first(probs[head], judged, fit.weight)
-        order = [head[first]] + [i for i in order if i != head[first]]
+        judged, first = None, 0
+        if self.judge is not None:  # the judge reads the best few and may put another of them first
+            head = order[: self.judge_fit.k]
+            judged = self.judge.judge(q.text, [JudgedSentence(cands[i].text, cands[i].passage.date) for i in head])
+            first = judged_first(probs[head], judged, self.judge_fit.weight)
+            order = [head[first]] + [i for i in order if i != head[first]]
         row = answer_features(probs, x, bool(q.expected), evidence(q, cands[order[0]], cands, weights), order[0])
-        conf = float(fit.answer.predict(judge_features(row, judged, first)[None, :])[0])
+        if judged is None:
+            conf = float(self.ranker.answer.predict(row[None, :])[0])
+        else:
+            conf = float(self.judge_fit.answer.predict(judge_features(row, judged, first)[None, :])[0])
         return q, [cands[i] for i in order], conf
 
     # ---- answering
