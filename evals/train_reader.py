@@ -1,0 +1,251 @@
+"""Train the reading model: MiniLM-L6 (the packaged all-MiniLM-L6-v2 weights) fine-tuned as a cross-encoder with two
+heads, trained together: answerability (does this sentence answer this question?) from the [CLS] token, and the
+answer's start/end over the sentence's tokens. Checkpoints every few minutes and resumes where it stopped.
+
+    python evals/reader_data.py                                   # builds evals/reader_data_out/
+    python evals/train_reader.py train --out evals/reader_run     # hours on 2 cores; run again to resume
+    python evals/train_reader.py export --out evals/reader_run    # ONNX fp32 + int8 into the package, with meta.json
+    python evals/train_reader.py heldout --out evals/reader_run   # out-of-domain figures (QNLI, TrecQA, XQuAD)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = 13
+MAX_LEN = 96
+BATCH = 16
+LR = 4e-5
+WARMUP = 300
+SPAN_WEIGHT = 0.5
+CHECKPOINT_EVERY = 150  # batches (about 2.5 minutes on an idle machine)
+DATA = ROOT / "evals" / "reader_data_out"
+
+
+def base_path() -> Path:
+    """The packaged all-MiniLM-L6-v2 folder."""
+    from assistant.retrieval.embeddings import resolve_model_path
+
+    return resolve_model_path(None)
+
+
+def build_model(base: Path):
+    """The two-headed cross-encoder as a torch module."""
+    import torch
+    from torch import nn
+    from transformers import AutoModel
+
+    class Reader(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(str(base), add_pooling_layer=False)
+            h = self.encoder.config.hidden_size
+            self.pool = nn.Linear(h, h)
+            self.answer = nn.Linear(h, 1)
+            self.span = nn.Linear(h, 2)
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.encoder(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            answer = self.answer(torch.tanh(self.pool(hidden[:, 0]))).squeeze(-1)
+            start, end = self.span(hidden).unbind(-1)
+            return answer, start, end
+
+    torch.manual_seed(SEED)
+    return Reader()
+
+
+def encode(tok, rows: list[dict]):
+    """Token ids for (question, sentence) pairs, the span targets (token indices; 0 when no span) and the mask of
+    the sentence's tokens."""
+    import torch
+
+    enc = tok([r["question"] for r in rows], [r["sentence"] for r in rows], truncation="only_second",
+              max_length=MAX_LEN, padding=True, return_offsets_mapping=True, return_tensors="pt")  # fmt: skip
+    starts, ends = [], []
+    sent_mask = torch.zeros_like(enc["input_ids"], dtype=torch.bool)
+    for i, r in enumerate(rows):
+        seq = enc.sequence_ids(i)
+        offs = enc["offset_mapping"][i].tolist()
+        s_tok = e_tok = 0
+        for j, sid in enumerate(seq):
+            if sid != 1:
+                continue
+            sent_mask[i, j] = True
+            if r.get("span"):
+                a0, a1 = r["span"]
+                o0, o1 = offs[j]
+                if o0 <= a0 < o1 or (s_tok == 0 and o0 >= a0 and o1 <= a1):
+                    s_tok = s_tok or j
+                if o0 < a1 <= o1 or (o0 >= a0 and o1 <= a1):
+                    e_tok = j
+        if not (s_tok and e_tok and e_tok >= s_tok):
+            s_tok = e_tok = 0
+        starts.append(s_tok)
+        ends.append(e_tok)
+    return enc, torch.tensor(starts), torch.tensor(ends), sent_mask
+
+
+def batches(rows: list[dict], tok, seed: int) -> list[list[int]]:
+    """Batches of similar length (less padding), in a seeded random order."""
+    rng = random.Random(seed)
+    order = list(range(len(rows)))
+    rng.shuffle(order)
+    lens = [len(r["question"]) + len(r["sentence"]) for r in rows]
+    out = []
+    chunk = BATCH * 64
+    for c in range(0, len(order), chunk):
+        part = sorted(order[c : c + chunk], key=lambda i: lens[i])
+        out += [part[i : i + BATCH] for i in range(0, len(part), BATCH)]
+    rng.shuffle(out)
+    return out
+
+
+def load_rows(path: Path, limit: int | None = None) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            rows.append(json.loads(line))
+            if limit and len(rows) >= limit:
+                break
+    return rows
+
+
+def losses(model, tok, rows: list[dict]):
+    """Answerability loss over all pairs plus span loss over the positives with a span."""
+    import torch
+    import torch.nn.functional as F
+
+    enc, starts, ends, mask = encode(tok, rows)
+    labels = torch.tensor([float(r["label"]) for r in rows])
+    ans, s_log, e_log = model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
+    loss_a = F.binary_cross_entropy_with_logits(ans, labels)
+    has = (labels > 0) & (starts > 0)
+    if has.any():
+        s_log = s_log.masked_fill(~mask, -1e4)[has]
+        e_log = e_log.masked_fill(~mask, -1e4)[has]
+        loss_s = (F.cross_entropy(s_log, starts[has]) + F.cross_entropy(e_log, ends[has])) / 2
+    else:
+        loss_s = torch.zeros(())
+    return loss_a, loss_s
+
+
+def predict(model, tok, rows: list[dict], batch: int = 64) -> np.ndarray:
+    """Answerability probabilities (torch, for validation)."""
+    import torch
+
+    model.eval()
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(rows), batch):
+            enc, *_ = encode(tok, rows[i : i + batch])
+            ans, _, _ = model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
+            out.append(torch.sigmoid(ans).numpy())
+    model.train()
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+def auc(labels: np.ndarray, scores: np.ndarray) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(labels, scores)) if len(set(labels.tolist())) == 2 else float("nan")
+
+
+def train(args: argparse.Namespace) -> None:
+    import torch
+    from transformers import AutoTokenizer
+
+    torch.set_num_threads(args.threads)
+    random.seed(SEED)
+    np.random.seed(SEED)
+    base = base_path()
+    tok = AutoTokenizer.from_pretrained(str(base))
+    rows = load_rows(DATA / "train.jsonl")
+    val = load_rows(DATA / "val.jsonl")
+    random.Random(SEED).shuffle(val)
+    val = val[: args.val]
+    plan = batches(rows, tok, SEED)
+    total = min(len(plan), math.ceil(args.max_pairs / BATCH))
+    model = build_model(base)
+    opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / WARMUP) * max(0.0, (total - s) / max(1, total - WARMUP))
+    )
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    ckpt = out / "checkpoint.pt"
+    step = 0
+    if ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        step = state["step"]
+        torch.set_rng_state(state["rng"])
+        print(f"resumed at batch {step} of {total}", flush=True)
+    log = open(out / "loss.csv", "a", encoding="utf-8")
+    if step == 0:
+        log.write("step,pairs,loss_answer,loss_span,lr,seconds\n")
+    model.train()
+    t0, acc_a, acc_s, n = time.time(), 0.0, 0.0, 0
+    while step < total:
+        batch_rows = [rows[i] for i in plan[step]]
+        loss_a, loss_s = losses(model, tok, batch_rows)
+        loss = loss_a + SPAN_WEIGHT * loss_s
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        step += 1
+        acc_a, acc_s, n = acc_a + float(loss_a), acc_s + float(loss_s), n + 1
+        if step % 25 == 0:
+            el = time.time() - t0
+            log.write(f"{step},{step * BATCH},{acc_a / n:.4f},{acc_s / n:.4f},{sched.get_last_lr()[0]:.2e},{el:.0f}\n")
+            log.flush()
+            print(f"batch {step}/{total} answer {acc_a / n:.3f} span {acc_s / n:.3f} {n * BATCH / el:.1f} pairs/s", flush=True)
+            t0, acc_a, acc_s, n = time.time(), 0.0, 0.0, 0
+        if step % CHECKPOINT_EVERY == 0 or step == total:
+            tmp = out / "checkpoint.tmp"
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step,
+                        "rng": torch.get_rng_state(), "total": total}, tmp)  # fmt: skip
+            tmp.replace(ckpt)
+        if step % args.val_every == 0 or step == total:
+            p = predict(model, tok, val)
+            lab = np.array([r["label"] for r in val])
+            with open(out / "val.csv", "a", encoding="utf-8") as fh:
+                fh.write(f"{step},{auc(lab, p):.4f}\n")
+            print(f"validation AUC at batch {step}: {auc(lab, p):.4f}", flush=True)
+    torch.save(model.state_dict(), out / "final.pt")
+    print("done", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("command", choices=["train", "export", "heldout"])
+    ap.add_argument("--out", type=Path, default=ROOT / "evals" / "reader_run")
+    ap.add_argument("--max-pairs", type=int, default=72_000)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--val", type=int, default=1500)
+    ap.add_argument("--val-every", type=int, default=1000)
+    args = ap.parse_args()
+    if args.command == "train":
+        train(args)
+    else:
+        raise SystemExit(f"{args.command}: not written yet")
+
+
+if __name__ == "__main__":
+    main()
