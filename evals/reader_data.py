@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.ingest.sentences import split_sentences  # noqa: E402
+from assistant.ingest.sentences import split_sentences
 
 SEED = 13
 SWAP_LABELS = ("PERSON", "GPE", "ORG", "NORP", "DATE", "LOC", "FAC")
