@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 @click.option("--batch", type=click.File("r"), help="JSONL of {id, question, history?}; one answer per line.")
 @_ask_options
 @click.pass_context
-def ask(ctx, question, as_json, batch, since, until, source, k, mode) -> None:
+def ask(ctx, question, as_json, batch, since, until, source, k) -> None:
     """Answer QUESTION from the indexed articles, citing them."""
     if not question and not batch:
         raise click.UsageError("give a QUESTION or --batch FILE")
@@ -34,12 +34,12 @@ def ask(ctx, question, as_json, batch, since, until, source, k, mode) -> None:
             for lineno, line in enumerate(batch, 1):
                 if not line.strip():
                     continue
-                out = _batch_line(pipe, line, lineno, filters, k, mode)
+                out = _batch_line(pipe, line, lineno, filters, k)
                 failed += "error" in out
                 click.echo(json.dumps(out, ensure_ascii=False) if as_json else _batch_text(out))
         else:
             try:
-                ans = pipe.ask(question, filters=filters, k=k, mode=mode)
+                ans = pipe.ask(question, filters=filters, k=k)
             except _user_errors() as exc:
                 raise click.ClickException(str(exc)) from None
             click.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if as_json else render_text(ans))
@@ -49,7 +49,7 @@ def ask(ctx, question, as_json, batch, since, until, source, k, mode) -> None:
         ctx.exit(1)
 
 
-def _batch_line(pipe: Pipeline, line: str, lineno: int, filters: Filters, k, mode) -> dict:
+def _batch_line(pipe: Pipeline, line: str, lineno: int, filters: Filters, k) -> dict:
     where = f"line {lineno}"
     try:
         record = json.loads(line)
@@ -61,7 +61,7 @@ def _batch_line(pipe: Pipeline, line: str, lineno: int, filters: Filters, k, mod
     if not isinstance(history, list) or not all(isinstance(t, dict) for t in history):
         return {"id": record.get("id"), "error": f"{where}: field 'history' must be a list of objects"}
     try:
-        ans = pipe.ask(record["question"], history=[Turn.of(t) for t in history], filters=filters, k=k, mode=mode)
+        ans = pipe.ask(record["question"], history=[Turn.of(t) for t in history], filters=filters, k=k)
     except _user_errors() as exc:
         return {"id": record.get("id"), "error": f"{where}: {exc}"}
     return {"id": record.get("id"), **ans.to_dict()}
@@ -97,7 +97,7 @@ def render_text(ans: Answer) -> str:
 @main.command()
 @_ask_options
 @click.pass_context
-def chat(ctx, since, until, source, k, mode) -> None:
+def chat(ctx, since, until, source, k) -> None:
     """Interactive chat in the terminal; follow-up questions use the history."""
     filters = _filters(since, until, source)
     pipe = _pipeline(_settings(ctx))
@@ -121,7 +121,7 @@ def chat(ctx, since, until, source, k, mode) -> None:
                 click.echo(token, nl=False)
 
             try:
-                ans = pipe.ask(q, history=history, filters=filters, k=k, mode=mode, on_token=show)
+                ans = pipe.ask(q, history=history, filters=filters, k=k, on_token=show)
             except _user_errors() as exc:
                 click.echo(f"error: {exc}", err=True)
                 continue

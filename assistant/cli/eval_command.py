@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from assistant.cli.app import _pipeline, _settings, _user_errors, main
+from assistant.cli.app import _option_given, _pipeline, _set_option, _settings, _user_errors, main
 
 
 def _repo_file(relative: str) -> Path | None:
@@ -95,10 +95,10 @@ def eval_cmd(ctx, split: str, qset: str | None, configs, out: Path, corpora, lim
         corpora = (found,)
     feedback = _feedback_cases(_settings(ctx)) if qset == FEEDBACK else None
     paths = [Path(FEEDBACK)] if feedback is not None else _question_sets(split, _question_file(qset))
-    if ctx.parent.params.get("home") is None:
+    if not _option_given(ctx, "home"):
         tmp = tempfile.TemporaryDirectory(prefix="assistant-eval-")
         ctx.call_on_close(tmp.cleanup)
-        ctx.obj = ctx.obj.with_(home=Path(tmp.name))
+        _set_option(ctx, "home", Path(tmp.name))
         click.echo(f"indexing into a temporary directory {tmp.name} (give --home DIR to keep and reuse it)", err=True)
     qset = paths[0] if len(paths) == 1 else Path(split)
     settings = _settings(ctx)
