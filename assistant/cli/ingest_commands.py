@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from assistant.cli.app import _pipeline, _settings, _user_errors, main
+from assistant.cli.app import _settings, _user_errors, main
 
 
 @main.command()
@@ -20,29 +20,30 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds, urls, timeout: fl
     """Index article files or folders (.jsonl, .txt, .md, .html), feeds (--feed) and pages (--url)."""
     if not paths and not feeds and not urls:
         raise click.UsageError("give files or folders, --feed URL or --url URL")
-    from assistant.cli.ingest_run import IngestRun, page_items
+    from assistant.cli.ingest_run import IngestRun, open_index, page_items
     from assistant.ingest.feeds import read_feed
     from assistant.ingest.parse import parse_path
 
-    pipe = _pipeline(_settings(ctx))
-    run = IngestRun(pipe)
+    settings = _settings(ctx)
+    store, embedder = open_index(settings)
+    run = IngestRun(store, embedder, settings)
     try:
         for path in paths:
             run.index(parse_path(path), path.name)
         for url in urls:
             run.index(page_items(url, timeout), url)
         for url in feeds:
-            pipe.store.feeds.add(url)
-            read = read_feed(url, pipe.store.feeds, timeout)
+            store.feeds.add(url)
+            read = read_feed(url, store.feeds, timeout)
             run.index(read.items, url)
             if not read.failed:
-                pipe.store.feeds.commit(read)
+                store.feeds.commit(read)
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
         raise click.ClickException("interrupted; what was indexed is kept, run the same command to finish") from None
     finally:
-        pipe.close()
+        store.close()
     run.report(as_json)
     if run.errors:
         ctx.exit(1)
@@ -54,27 +55,28 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds, urls, timeout: fl
 @click.pass_context
 def sync(ctx: click.Context, timeout: float, as_json: bool) -> None:
     """Re-read every configured feed; index only new or changed articles."""
-    from assistant.cli.ingest_run import IngestRun
+    from assistant.cli.ingest_run import IngestRun, open_index
     from assistant.ingest.feeds import read_feed
 
-    pipe = _pipeline(_settings(ctx))
-    run = IngestRun(pipe)
+    settings = _settings(ctx)
+    store, embedder = open_index(settings)
+    run = IngestRun(store, embedder, settings)
     try:
-        urls = pipe.store.feeds.urls()
+        urls = store.feeds.urls()
         if not urls:
             raise click.ClickException("no feeds configured; add one with: assistant ingest --feed URL")
         for url in urls:
-            read = read_feed(url, pipe.store.feeds, timeout)
+            read = read_feed(url, store.feeds, timeout)
             if read.not_modified:
                 click.echo(f"{url}: not modified", err=True)
                 continue
             run.index(read.items, url)
             if not read.failed:
-                pipe.store.feeds.commit(read)
+                store.feeds.commit(read)
     except _user_errors() as exc:  # a full disk, a Chroma server gone: one line, what was indexed stays
         raise click.ClickException(str(exc)) from None
     finally:
-        pipe.close()
+        store.close()
     run.report(as_json)
     if run.errors:
         ctx.exit(1)

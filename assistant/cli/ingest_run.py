@@ -1,4 +1,5 @@
-"""Helpers of the ingest and sync commands: pages as items, counts and errors over several sources."""
+"""Helpers of the ingest and sync commands: the store and embedder they write with (no answerer, no LLM client),
+pages as items, counts and errors over several sources."""
 
 from __future__ import annotations
 
@@ -8,8 +9,27 @@ from typing import TYPE_CHECKING
 
 import click
 
+from assistant.errors import AssistantError
+
 if TYPE_CHECKING:
-    from assistant.pipeline import Pipeline
+    from assistant.retrieval.embeddings import Embedder
+    from assistant.settings import Settings
+    from assistant.store.facade import Store
+
+
+def open_index(settings: Settings) -> tuple[Store, Embedder]:
+    """Only what indexing needs: the embedder, then the store (the caller closes it). Unlike a `Pipeline`, builds no
+    answerer and no LLM client, so `--llm openai:...` without OPENAI_API_KEY does not stop an ingest."""
+    from assistant.errors import disk_full_is_user_error
+    from assistant.retrieval.embeddings import embedder_for
+    from assistant.store.facade import Store
+
+    try:
+        with disk_full_is_user_error(settings.home):
+            embedder = embedder_for(settings)
+            return Store(settings), embedder
+    except AssistantError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def page_items(url: str, timeout: float):
@@ -27,8 +47,8 @@ class IngestRun:
 
     KEYS = ("added", "updated", "unchanged", "merged", "chunks")
 
-    def __init__(self, pipe: Pipeline) -> None:
-        self.pipe = pipe
+    def __init__(self, store: Store, embedder: Embedder, settings: Settings) -> None:
+        self.store, self.embedder, self.settings = store, embedder, settings
         self.summary = dict.fromkeys(self.KEYS, 0)
         self.errors: list = []
 
@@ -38,7 +58,7 @@ class IngestRun:
         from assistant.ingest.indexer import index_articles
 
         with tqdm(desc=f"indexing {label}", unit=" articles", file=sys.stderr, disable=None) as bar:
-            result = index_articles(self.pipe.store, self.pipe.embedder, items, self.pipe.settings, progress=bar.update)
+            result = index_articles(self.store, self.embedder, items, self.settings, progress=bar.update)
         for key in self.KEYS:
             self.summary[key] += getattr(result, key)
         self.errors.extend(result.errors)
