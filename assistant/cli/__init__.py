@@ -3,6 +3,7 @@
 from assistant.cli import (  # noqa: F401 - register commands
     admin_commands,
     ask_commands,
+    cite_command,
     eval_command,
     feedback_commands,
     ingest_commands,

@@ -204,6 +204,14 @@ class Store:
         """(chunk_id, BM25 score) for the question's words."""
         return self.keyword.search(question, limit, since, until, source)
 
+    def search_phrase(
+        self, words: list[str], limit: int, since: int | None = None, until: int | None = None, source: str | None = None
+    ) -> list[str]:
+        """Chunk ids whose text holds these words in this order (the keyword index's phrase search), oldest first."""
+        from assistant.store.phrase import search_phrase
+
+        return search_phrase(self.keyword, words, limit, since, until, source)
+
     def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         """(number of chunks, chunks containing each term)."""
         return self.keyword.doc_freqs(terms)
