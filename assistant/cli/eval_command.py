@@ -61,7 +61,7 @@ def _feedback_cases(settings) -> list[dict]:
 @main.command("eval")
 @click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True,
               help="Question set from evals/: dev (tune here), test (report only), all.")  # fmt: skip
-@click.option("--set", "qset", help="Another question file, or `feedback`: the UI's answer feedback as regression cases.")
+@click.option("--set", "qset", help="Another question file, `feedback` (the UI's answer feedback) or `cite` (citation lookup).")
 @click.option("--config", "configs", multiple=True, help="Variant to run (repeatable): hybrid, dense, bm25, llm (needs --llm).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("evals/out"), show_default=True)
 @click.option(
@@ -93,6 +93,10 @@ def eval_cmd(ctx, split: str, qset: str | None, configs, out: Path, corpora, lim
         if not found:
             raise click.ClickException("corpus/ not found: run from a checkout of the repository or give --corpus PATH")
         corpora = (found,)
+    if qset == "cite":  # citation lookup's own set and metrics (cli/cite_command.py)
+        from assistant.cli.cite_command import run_cite_eval
+
+        return run_cite_eval(ctx, split, corpora, out, limit)
     feedback = _feedback_cases(_settings(ctx)) if qset == FEEDBACK else None
     paths = [Path(FEEDBACK)] if feedback is not None else _question_sets(split, _question_file(qset))
     if not _option_given(ctx, "home"):

@@ -61,6 +61,8 @@ def theme():
 def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
     """The gr.Blocks app."""
     gr = _import_gradio()
+    from assistant.ui.cite_tab import build_cite_tab
+
     ui = AssistantUI(pipe, ingest_dir)
     with gr.Blocks(title="Diplomacy news assistant", analytics_enabled=False) as app:
         gr.Markdown("## Diplomacy news assistant\nAnswers come only from the indexed articles, with their sources.")
@@ -174,6 +176,8 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
                 return [gr.Button(found[i] if i < len(found) else "", visible=i < len(found)) for i in range(EXAMPLES)]
 
             app.load(refresh_examples, None, example_btns, api_visibility="private")
+        with gr.Tab("Find the source"):
+            build_cite_tab(gr, pipe)
         with gr.Tab("Ingest"):
             files = gr.File(file_count="multiple", file_types=[".jsonl", ".txt", ".md", ".html", ".htm"], label="Upload")
             where = f"inside {ui.ingest_dir}" if ui.ingest_dir else "off: start the server with --ingest-dir DIR"
