@@ -26,6 +26,10 @@ class QuestionError(AssistantError, ValueError):
     """A question cannot be asked as given (empty, too long, unknown retrieval mode)."""
 
 
+class RecordError(AssistantError, ValueError):
+    """A single record (or a filter typed by a user) is invalid; the message names the field."""
+
+
 class DiskFullError(AssistantError, RuntimeError):
     """The disk holding the data directory (or the model cache) filled up during a write."""
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.citations import check_claims, normalise, quote_is_verbatim
+from assistant.answer.condense import condense, needs_context
 from assistant.answer.extractive.annotations import ComputedInfos, StoredInfos
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.extractive.judge import SentenceJudge
@@ -20,10 +21,11 @@ from assistant.answer.fallback import FallbackAnswerer
 from assistant.answer.support import SUPPORT_THRESHOLD
 from assistant.answer.types import Answer, Answerer, Draft, TokenFn, Turn
 from assistant.documents import Passage
+from assistant.embedder import Embedder
 from assistant.errors import QuestionError
-from assistant.retrieval.condense import condense, needs_context
-from assistant.retrieval.embeddings import Embedder, embedder_for
-from assistant.retrieval.retriever import Filters, Retriever
+from assistant.retrieval.embeddings import embedder_for
+from assistant.retrieval.filters import Filters
+from assistant.retrieval.retriever import Retriever
 from assistant.settings import Settings
 from assistant.store.facade import Store
 

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.ingest.indexer import index_articles  # noqa: E402
+from assistant.indexer import index_articles  # noqa: E402
 from assistant.ingest.parse import parse_path  # noqa: E402
 from assistant.pipeline import Pipeline  # noqa: E402
 from assistant.settings import Settings  # noqa: E402

@@ -35,7 +35,8 @@ from assistant.documents import Article, date_to_int  # noqa: E402
 from assistant.evaluation.metrics import recall_at_k  # noqa: E402
 from assistant.ingest.chunking import chunk_article  # noqa: E402
 from assistant.retrieval.embeddings import make_embedder  # noqa: E402
-from assistant.retrieval.retriever import Filters, Retriever  # noqa: E402
+from assistant.retrieval.filters import Filters  # noqa: E402
+from assistant.retrieval.retriever import Retriever  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.store.facade import Store  # noqa: E402
 

@@ -24,11 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.documents import Article, date_to_int  # noqa: E402
+from assistant.indexer import index_articles  # noqa: E402
 from assistant.ingest.chunking import chunk_article  # noqa: E402
-from assistant.ingest.indexer import index_articles  # noqa: E402
 from assistant.ingest.parse import parse_path  # noqa: E402
 from assistant.retrieval.embeddings import make_embedder  # noqa: E402
-from assistant.retrieval.retriever import Filters, Retriever  # noqa: E402
+from assistant.retrieval.filters import Filters  # noqa: E402
+from assistant.retrieval.retriever import Retriever  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.store.facade import Store  # noqa: E402
 

@@ -1,7 +1,7 @@
 """Build the reading model's training and held-out examples from ../shared/reader-data (see evals/reader_data.md).
 
 Each example is (question, sentence, label, answer span in the sentence), with sentences cut by the product's own
-splitter (assistant.ingest.sentences.split_sentences), so the model sees the units the reader scores:
+splitter (assistant.text.split_sentences), so the model sees the units the reader scores:
 - positives: the sentence holding a gold answer, with the answer's character span;
 - negatives: other sentences of the same paragraph, the ones sharing most of the question's words first;
 - look-alikes: each SQuAD 2.0 unanswerable question with the sentence holding its plausible (wrong) answer, and
@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.ingest.sentences import split_sentences
+from assistant.text import split_sentences
 
 SEED = 13
 SWAP_LABELS = ("PERSON", "GPE", "ORG", "NORP", "DATE", "LOC", "FAC")

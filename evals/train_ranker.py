@@ -92,12 +92,12 @@ def featurise(items: list[Retrieved]) -> list[Example]:
 
 def retrieve_all(home: Path, questions: list[dict]) -> list[Retrieved]:
     """Retrieve for every dev question; its candidate sentences with labels."""
+    from assistant.answer.condense import condense
     from assistant.answer.extractive.answerer import ExtractiveAnswerer
     from assistant.answer.extractive.question import analyse
-    from assistant.ingest.indexer import index_articles
+    from assistant.indexer import index_articles
     from assistant.ingest.parse import parse_path
     from assistant.pipeline import Pipeline
-    from assistant.retrieval.condense import condense
     from assistant.settings import Settings
 
     settings = Settings(home=home)

@@ -35,7 +35,7 @@ DATA = ROOT / "evals" / "reader_data_out"
 
 def base_path() -> Path:
     """The packaged all-MiniLM-L6-v2 folder."""
-    from assistant.retrieval.embeddings import resolve_model_path
+    from assistant.embedder import resolve_model_path
 
     return resolve_model_path(None)
 

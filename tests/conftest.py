@@ -115,7 +115,7 @@ def corpus_records(n: int | None = None) -> list[dict]:
 @pytest.fixture(scope="session")
 def real_pipeline(tmp_path_factory):
     """The real embedder and real Chroma over everything in corpus/, built once."""
-    from assistant.ingest.indexer import index_articles
+    from assistant.indexer import index_articles
     from assistant.ingest.parse import parse_path
     from assistant.pipeline import Pipeline
 

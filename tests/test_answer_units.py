@@ -1,9 +1,9 @@
 """Pure parts of answering: question analysis, phrases, markers, follow-up rewrite."""
 
 from assistant.answer.citations import markers_in, normalise
+from assistant.answer.condense import condense
 from assistant.answer.extractive.question import analyse
 from assistant.answer.types import Citation, Draft
-from assistant.retrieval.condense import condense
 
 
 def _cite(n):

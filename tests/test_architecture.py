@@ -34,11 +34,11 @@ def test_public_api_is_lazy_and_complete():
 def test_module_errors_are_assistant_errors():
     from assistant.answer.llm.registry import LLMError
     from assistant.answer.prompting import PromptError
-    from assistant.ingest.parse import RecordError
-    from assistant.ingest.tokens import TokenizerUnavailable
+    from assistant.embedder import EmbedderUnavailable
+    from assistant.errors import RecordError
     from assistant.ingest.web import FetchError
-    from assistant.retrieval.embeddings import EmbedderUnavailable
     from assistant.store import StoreError
+    from assistant.tokens import TokenizerUnavailable
     from assistant.ui.app import UIUnavailable
 
     for err in (

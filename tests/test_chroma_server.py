@@ -8,7 +8,7 @@ import pytest
 from conftest import free_port, wait_http
 from test_store import ARTS, _both_indexes
 
-from assistant.ingest.indexer import index_articles
+from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 

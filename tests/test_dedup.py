@@ -3,7 +3,7 @@
 from conftest import corpus_records
 
 from assistant.documents import Article
-from assistant.ingest.indexer import index_articles
+from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from assistant.evaluation import metrics as M
 from assistant.evaluation.failures import classify
 from assistant.evaluation.judge import EvidenceSpan, cites_gold_evidence, evidence_spans, spans_in_passages
-from assistant.evaluation.runner import QuestionScore
+from assistant.evaluation.scores import QuestionScore
 
 Q = {"answers": ["2.5 million", "2.5 million doses"], "type": "how_many"}
 LIST_Q = {"all_of": [["Mottley"], ["Holness", "Andrew Holness"]], "type": "list"}

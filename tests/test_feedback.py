@@ -104,7 +104,7 @@ def _cli(home, *args, embed="hash"):
 
 @pytest.mark.parametrize("embed", ["hash", pytest.param(None, marks=pytest.mark.slow, id="real-embedder")])
 def test_feedback_list_export_and_eval_set_feedback(tmp_path, hash_settings, embed):
-    from assistant.ingest.indexer import index_articles
+    from assistant.indexer import index_articles
     from assistant.ingest.parse import parse_path
     from assistant.pipeline import Pipeline
 

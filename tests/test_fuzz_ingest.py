@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from assistant.documents import Article
 from assistant.ingest.chunking import chunk_article
 from assistant.ingest.parse import IngestError, parse_path
-from assistant.ingest.sentences import split_sentences
 from assistant.store.fts import fts_query
+from assistant.text import split_sentences
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 WEIRD = st.sampled_from(

@@ -8,7 +8,7 @@ from assistant.answer.llm.generative import GenerativeAnswerer
 from assistant.answer.llm.registry import LLMError, parse_spec
 from assistant.answer.prompting import passage_block
 from assistant.documents import Article
-from assistant.ingest.indexer import index_articles
+from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
 
 SEED = Article(

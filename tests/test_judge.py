@@ -17,7 +17,7 @@ from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.extractive.judge import JudgedSentence, JudgeError, LlamaCppJudge, prompt_head, prompt_tail
 from assistant.answer.extractive.ranker import JUDGE_FEATURES, JudgeFit, Linear, load_model
 from assistant.documents import Article
-from assistant.ingest.indexer import index_articles
+from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
 
 TEXT = (

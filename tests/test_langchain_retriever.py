@@ -11,9 +11,9 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from assistant.documents import Article
-from assistant.ingest.indexer import index_articles
+from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
-from assistant.retrieval.retriever import Filters
+from assistant.retrieval.filters import Filters
 
 ARTICLES = [
     Article(id="a", title="Blinken in Jakarta", date="2022-07-10", source="State", text="Blinken met Retno Marsudi in Jakarta."),

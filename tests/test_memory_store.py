@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 from assistant.documents import Article, Chunk, date_to_int
-from assistant.ingest.indexer import index_articles
+from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
-from assistant.retrieval.retriever import Filters
+from assistant.retrieval.filters import Filters
 from assistant.store.base import VectorIndex, VectorItem
 from assistant.store.facade import Store
 

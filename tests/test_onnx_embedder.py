@@ -13,12 +13,14 @@ import numpy as np
 import pytest
 from conftest import ROOT, corpus_records
 
+from assistant.embedder import EmbedderUnavailable, resolve_model_path
 from assistant.errors import SettingsError
-from assistant.ingest.sentences import split_sentences
-from assistant.retrieval.embeddings import EmbedderUnavailable, make_embedder, resolve_model_path
-from assistant.retrieval.onnx_cache import ModelSpec, checksum, ensure_export, model_spec
+from assistant.retrieval.embeddings import make_embedder
+from assistant.retrieval.onnx_cache import checksum, ensure_export, model_spec
 from assistant.retrieval.onnx_embedder import OnnxEmbedder, pool
+from assistant.retrieval.onnx_files import ModelSpec
 from assistant.settings import Settings
+from assistant.text import split_sentences
 
 
 def _folder(tmp_path: Path, pooling: dict | None = None, modules: list[str] | None = None) -> Path:

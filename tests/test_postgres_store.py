@@ -9,8 +9,8 @@ import pytest
 from test_store import ARTS, _both_indexes
 
 from assistant.documents import Article, date_to_int
+from assistant.indexer import index_articles
 from assistant.ingest.feeds import FeedRead
-from assistant.ingest.indexer import index_articles
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 from assistant.store.facade import Store, StoreError
@@ -220,7 +220,7 @@ def test_feed_state_and_duplicates_are_shared_between_processes(hash_settings, p
 
 def test_a_signature_committed_late_by_another_process_is_found(hash_settings, pg_url):
     """Sequence numbers are taken at insert, visible at commit: a lower number can appear after a higher one."""
-    from assistant.ingest.dedup import signature
+    from assistant.store.dedup import signature
 
     store = Store(_pg(hash_settings, pg_url))
     early, late = ARTS[0].text * 3, ARTS[2].text * 3

@@ -10,7 +10,7 @@ import pytest
 from assistant.answer.extractive.features import FEATURES
 from assistant.answer.extractive.ranker import RankerUnavailable, load_model
 from assistant.documents import Article
-from assistant.ingest.indexer import index_articles
+from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
 
 TEXT = (

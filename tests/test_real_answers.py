@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.retrieval.retriever import Filters
+from assistant.retrieval.filters import Filters
 
 pytestmark = pytest.mark.slow
 

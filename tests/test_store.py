@@ -6,9 +6,9 @@ import sys
 import pytest
 
 from assistant.documents import Article
-from assistant.ingest.indexer import index_articles
+from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
-from assistant.retrieval.retriever import Filters
+from assistant.retrieval.filters import Filters
 from assistant.store.facade import Store, StoreError
 from assistant.store.fts import fts_query
 

@@ -4,8 +4,8 @@ import itertools
 
 from assistant.documents import Article
 from assistant.ingest.chunking import chunk_article
-from assistant.ingest.sentences import split_sentences
-from assistant.ingest.tokens import count_tokens
+from assistant.text import split_sentences
+from assistant.tokens import count_tokens
 
 TEXT = (
     "President Biden met Mr. Kishida in Washington on Monday. The U.S. Secretary of State attended.\n"

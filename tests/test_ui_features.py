@@ -5,7 +5,7 @@ import re
 
 from assistant.answer.types import Answer, Citation
 from assistant.documents import Article
-from assistant.ingest.indexer import index_articles
+from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
 from assistant.ui.examples import example_questions, question_from_title
 from assistant.ui.export import conversation_markdown, md_escape, md_url

@@ -48,7 +48,7 @@ def claims(text: str) -> list[tuple[str, list[int]]]:
 
 def placed_claims(text: str) -> list[tuple[str, list[int], tuple[int, int]]]:
     """`claims`, each with its (paragraph, line) so the answer's layout (bulleted points) survives the check."""
-    from assistant.ingest.sentences import split_sentences
+    from assistant.text import split_sentences
 
     out: list[tuple[str, list[int], tuple[int, int]]] = []
     lines = [(pi, li, line.strip()) for pi, p in enumerate(text.split("\n\n")) for li, line in enumerate(p.split("\n"))]

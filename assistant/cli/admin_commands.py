@@ -15,7 +15,7 @@ from assistant.cli.app import _pipeline, _settings, _user_errors, main
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Documents, chunks, store location and models in use."""
-    from assistant.retrieval.embeddings import DEFAULT_MODEL_NAME
+    from assistant.embedder import DEFAULT_MODEL_NAME
     from assistant.store.facade import Store, StoreError
 
     settings = _settings(ctx)
@@ -44,12 +44,13 @@ def check(ctx: click.Context, repair: bool) -> None:
     With --repair: a damaged SQLite file is rebuilt from its readable rows, the keyword index from the documents
     and chunks tables, missing or damaged vectors by re-embedding their documents; half-indexed documents and
     orphan vectors are removed. Exit 1 only when something is still wrong afterwards."""
+    from assistant.indexer import reembed
     from assistant.retrieval.embeddings import embedder_for
     from assistant.store.integrity import check_index
 
     settings = _settings(ctx)
     try:
-        report = check_index(settings, repair, embedder=lambda: embedder_for(settings))
+        report = check_index(settings, repair, reindex=lambda store, ids: reembed(store, embedder_for(settings), ids, settings))
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

@@ -19,7 +19,7 @@ from assistant.settings import EMBED_BACKENDS, Settings
 
 if TYPE_CHECKING:
     from assistant.pipeline import Pipeline
-    from assistant.retrieval.retriever import Filters
+    from assistant.retrieval.filters import Filters
 
 DEMO_QUESTION = "Who greeted Pezeshkian at the airport?"
 MODES = ("hybrid", "dense", "bm25")  # retrieval/retriever.py's, not imported here: `assistant --help` stays light
@@ -134,8 +134,8 @@ def main(ctx: click.Context) -> None:
 
 
 def _filters(since: str | None, until: str | None, source: str | None) -> Filters:
-    from assistant.ingest.parse import RecordError
-    from assistant.retrieval.retriever import parse_filters
+    from assistant.errors import RecordError
+    from assistant.retrieval.filters import parse_filters
 
     try:
         return parse_filters(since, until, source, "--since", "--until")

@@ -13,7 +13,7 @@ from assistant.cli.app import _ask_options, _filters, _pipeline, _settings, _use
 if TYPE_CHECKING:
     from assistant.answer.types import Answer
     from assistant.pipeline import Pipeline
-    from assistant.retrieval.retriever import Filters
+    from assistant.retrieval.filters import Filters
 
 
 @main.command()

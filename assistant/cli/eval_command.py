@@ -85,7 +85,7 @@ def eval_cmd(ctx, split: str, qset: str | None, configs, out: Path, corpora, lim
 
     from assistant.evaluation.report import write_report
     from assistant.evaluation.runner import parse_config, run_eval
-    from assistant.ingest.indexer import index_articles
+    from assistant.indexer import index_articles
     from assistant.ingest.parse import parse_path
 
     if not corpora:

@@ -12,7 +12,7 @@ import click
 from assistant.errors import AssistantError
 
 if TYPE_CHECKING:
-    from assistant.retrieval.embeddings import Embedder
+    from assistant.embedder import Embedder
     from assistant.settings import Settings
     from assistant.store.facade import Store
 
@@ -55,7 +55,7 @@ class IngestRun:
     def index(self, items, label: str) -> None:
         from tqdm import tqdm
 
-        from assistant.ingest.indexer import index_articles
+        from assistant.indexer import index_articles
 
         with tqdm(desc=f"indexing {label}", unit=" articles", file=sys.stderr, disable=None) as bar:
             result = index_articles(self.store, self.embedder, items, self.settings, progress=bar.update)
@@ -66,7 +66,7 @@ class IngestRun:
             click.echo(f"error: {err}", err=True)
 
     def report(self, as_json: bool) -> None:
-        from assistant.ingest.indexer import summary_line
+        from assistant.indexer import summary_line
 
         s = {**self.summary, "errors": len(self.errors)}
         if as_json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .runner import QuestionScore
+    from .scores import QuestionScore
 
 
 def classify(r: QuestionScore) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from assistant.answer.support import SUPPORT_THRESHOLD
 from assistant.pipeline import REFUSAL, Pipeline
@@ -13,6 +13,7 @@ from assistant.pipeline import REFUSAL, Pipeline
 from . import metrics as M
 from .failures import classify
 from .judge import EvidenceSpan, cites_gold_doc, cites_gold_evidence, evidence_spans, spans_in_passages
+from .scores import QuestionScore
 
 CONFIGS = {
     "hybrid": {"mode": "hybrid"},
@@ -38,48 +39,6 @@ def parse_config(name: str) -> EvalConfig:
     if name not in CONFIGS:
         raise ValueError(f"unknown eval config {name!r}; known: {', '.join(CONFIGS)}")
     return EvalConfig(name=name, **CONFIGS[name])
-
-
-@dataclass
-class QuestionScore:
-    """Every per-question measure of one config; the report's rows."""
-
-    id: str
-    split: str
-    type: str
-    kind: str  # what the question asks for: its type, or `asks` for follow-ups and unanswerable questions
-    question: str
-    config: str
-    answerable: bool
-    answer: str  # as the user sees it at the operating point
-    would_answer: str | None  # the answer had the refusal threshold been 0 (None: refused even then)
-    refused: bool
-    confidence: float
-    standalone: str | None
-    gold: list[list[str]] = field(default_factory=list)  # alias groups, one per required item
-    gold_docs: list[str] = field(default_factory=list)
-    would_be_correct: bool = False  # the threshold-0 answer passes the strict measure (for the risk-coverage curve)
-    answer_accuracy: bool = False  # strict: every required item in the first paragraph, markers removed
-    contains_answer: bool = False  # lenient: every required item anywhere in the answer
-    items_found: int = 0
-    items_total: int = 0
-    exact_match: bool | None = None  # short-answer kinds only
-    short_f1: float | None = None
-    recall_at: dict[str, float] = field(default_factory=dict)
-    mrr: float = 0.0
-    ndcg10: float = 0.0
-    gold_in_passages: bool = False
-    evidence_in_passages: bool = False
-    cites_gold_doc: bool = False
-    cites_gold_evidence: bool = False
-    alce_recall: float = 0.0  # same judge as the answer's claim check
-    alce_precision: float = 0.0
-    quotes: int = 0
-    quotes_valid: int = 0
-    cited_docs: list[str] = field(default_factory=list)
-    top_docs: list[str] = field(default_factory=list)
-    latency_ms: float = 0.0
-    failure: str | None = None
 
 
 @contextmanager

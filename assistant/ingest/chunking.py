@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.documents import Article, Chunk, Sentence, content_hash
-from assistant.ingest.sentences import split_sentences
-from assistant.ingest.tokens import count_tokens
+from assistant.text import split_sentences
+from assistant.tokens import count_tokens
 
 
 def chunk_article(

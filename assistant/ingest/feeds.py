@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from assistant.documents import Article, content_hash
 from assistant.ingest.parse import IngestError
 from assistant.ingest.web import FetchError, article_from_html, fetch
 
-if TYPE_CHECKING:
-    from assistant.store.feed_state import FeedState
+
+class FeedState(Protocol):
+    """Where a feed's last validators are kept (the store's feeds table)."""
+
+    def validators(self, url: str) -> tuple[str | None, str | None]: ...
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import unicodedata
@@ -11,14 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.documents import Article, content_hash
-from assistant.errors import AssistantError
+from assistant.errors import RecordError
 from assistant.ingest.html_text import extract_html
+from assistant.text import parse_date
 
 SUFFIXES = {".jsonl", ".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_LINE_BYTES = 5_000_000
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
-_UNKNOWN_DATES = {"", "unknown", "none", "null", "n/a", "undated"}
 
 
 @dataclass(frozen=True)
@@ -32,10 +31,6 @@ class IngestError:
         return f"{self.where}: {self.message}"
 
 
-class RecordError(AssistantError, ValueError):
-    """A single record is invalid; the message names the field."""
-
-
 def clean_text(text: str) -> str:
     """Normalise Unicode and white space; keeps paragraph breaks."""
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH).translate(_CONTROL)
@@ -44,23 +39,6 @@ def clean_text(text: str) -> str:
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
-
-
-def parse_date(value: object, field: str = "date") -> str | None:
-    """An ISO date (yyyy-mm-dd) from a date or datetime string; None when unknown."""
-    if value is None:
-        return None
-    if not isinstance(value, str | dt.date):
-        raise RecordError(f"field '{field}' must be a string date, got {type(value).__name__}")
-    if isinstance(value, dt.date):
-        return value.isoformat()[:10]
-    raw = value.strip()
-    if raw.lower() in _UNKNOWN_DATES:
-        return None
-    try:
-        return dt.date.fromisoformat(raw[:10]).isoformat()
-    except ValueError:
-        raise RecordError(f"field '{field}' is not an ISO date (yyyy-mm-dd): {raw[:40]!r}") from None
 
 
 def _opt_str(record: dict, field: str) -> str | None:

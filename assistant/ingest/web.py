@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.documents import Article, content_hash
-from assistant.errors import AssistantError
-from assistant.ingest.parse import RecordError, make_article_lenient_date
+from assistant.errors import AssistantError, RecordError
+from assistant.ingest.parse import make_article_lenient_date
 
 USER_AGENT = "diplomacy-assistant/0.1 (+offline news QA)"
 MAX_BYTES = 10_000_000

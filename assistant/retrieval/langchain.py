@@ -7,7 +7,7 @@ retriever: `{"context": retriever | format_docs, "question": RunnablePassthrough
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -15,7 +15,13 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.documents import Passage
-from assistant.retrieval.retriever import Filters, Retriever
+from assistant.retrieval.filters import Filters
+
+
+class _Retrieves(Protocol):
+    """What the wrapper needs of `retriever.Retriever` (typed here so this module does not import it)."""
+
+    def retrieve(self, question: str, k: int = 8, mode: str = "hybrid", filters: Filters | None = None) -> list[Passage]: ...
 
 
 def to_document(p: Passage) -> Document:
@@ -46,5 +52,5 @@ class HybridRetriever(BaseRetriever):
     mode: str = "hybrid"
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        inner: Retriever = self.retriever
+        inner: _Retrieves = self.retriever
         return [to_document(p) for p in inner.retrieve(query, k=self.k, mode=self.mode, filters=self.filters)]

@@ -18,22 +18,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.retrieval.embeddings import EmbedderUnavailable
+from assistant.embedder import EmbedderUnavailable
+from assistant.retrieval.onnx_files import INT8_FILE, META_FILE, MODEL_FILE, TOKENIZER_FILE, ModelSpec
 
 EXPORT_FORMAT = 1  # part of the checksum: bump it when the export itself changes, and every cache re-exports
 WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 CONFIGS = ("config.json", "tokenizer.json", "modules.json", "sentence_bert_config.json", "1_Pooling/config.json")
 POOLING_KEYS = {"mean": "pooling_mode_mean_tokens", "cls": "pooling_mode_cls_token", "max": "pooling_mode_max_tokens"}
 SUPPORTED_MODULES = {"Transformer", "Pooling", "Normalize"}  # last part of sentence-transformers' module type
-MODEL_FILE, INT8_FILE, META_FILE, TOKENIZER_FILE = "model.onnx", "model-int8.onnx", "meta.json", "tokenizer.json"
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """What the ONNX side must reproduce of a sentence-transformers folder: pooling and truncation length."""
-
-    pooling: str  # mean | cls | max
-    max_length: int  # word pieces, as sentence-transformers' max_seq_length
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.retrieval.embeddings import DEFAULT_MODEL_NAME, Embedder, EmbedderUnavailable, resolve_model_path
+from assistant.embedder import DEFAULT_MODEL_NAME, Embedder, EmbedderUnavailable, resolve_model_path
 from assistant.retrieval.onnx_cache import Exported, Notify, ensure_export, ensure_int8
 
 RUNTIME_HINT = "pip install onnxruntime==1.32.0 tokenizers==0.23.3"

@@ -13,8 +13,8 @@ import shutil
 import warnings
 from pathlib import Path
 
-from assistant.retrieval.embeddings import EmbedderUnavailable
-from assistant.retrieval.onnx_cache import META_FILE, MODEL_FILE, TOKENIZER_FILE, ModelSpec
+from assistant.embedder import EmbedderUnavailable
+from assistant.retrieval.onnx_files import META_FILE, MODEL_FILE, TOKENIZER_FILE, ModelSpec
 
 OPSET = 17
 EXPORT_HINT = "pip install torch==2.13.0 transformers==5.24.0 onnx==1.23.2"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.documents import Passage, date_to_int
+from assistant.documents import Passage
+from assistant.embedder import Embedder
 from assistant.errors import QuestionError
-from assistant.retrieval.embeddings import Embedder
+from assistant.retrieval.filters import Filters
 from assistant.retrieval.fusion import reciprocal_rank_fusion
 from assistant.store.facade import Store
 
@@ -15,28 +15,6 @@ if TYPE_CHECKING:
     from assistant.retrieval.langchain import HybridRetriever
 
 MODES = ("hybrid", "dense", "bm25")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrictions on which articles may be retrieved."""
-
-    since: str | None = None  # ISO date, inclusive
-    until: str | None = None  # ISO date, inclusive
-    source: str | None = None
-
-    def as_ints(self) -> tuple[int | None, int | None, str | None]:
-        """Dates as day numbers, as both indexes store them."""
-        return date_to_int(self.since), date_to_int(self.until), self.source or None
-
-
-def parse_filters(
-    since: str | None, until: str | None, source: str | None, since_name: str = "since", until_name: str = "until"
-) -> Filters:
-    """Filters from user input (CLI flags, UI boxes): dates checked as ISO days; raises RecordError naming the field."""
-    from assistant.ingest.parse import parse_date
-
-    return Filters(since=parse_date(since, since_name), until=parse_date(until, until_name), source=source or None)
 
 
 class Retriever:

@@ -11,11 +11,13 @@ Filters are passed as `since`/`until` (days since 1970-01-01, inclusive, see `do
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
-from assistant.documents import Article, Chunk, Sentence
+from assistant.documents import Article, Chunk, Sentence, SentenceInfo
 from assistant.errors import AssistantError
+
+PENDING, OK = "pending", "ok"  # a document's status: being (re)indexed, or complete in every part of the store
 
 
 class StoreError(AssistantError, RuntimeError):
@@ -112,4 +114,65 @@ class KeywordIndex(Protocol):
     def date_ranges(self) -> list[tuple[str, str | None, str | None, int, int]]: ...
 
 
-__all__ = ["KeywordIndex", "Sentence", "StoreError", "VectorIndex", "VectorItem", "VectorStoreUnreadable"]
+class DuplicateTable(Protocol):
+    """Near-duplicate signatures (MinHash, `dedup.signature`) and the other outlets of an article: `dedup.py`
+    (SQLite) and `postgres_dedup.py`."""
+
+    def find(self, doc_id: str, sig) -> str | None: ...
+
+    def add_many(self, items: list[tuple[str, object]]) -> None: ...
+
+    def forget(self, doc_id: str) -> None: ...
+
+    def add_source(self, doc_id: str, origin_id: str, source: str, url: str | None, title: str, date: str | None) -> None: ...
+
+    def sources_of(self, doc_id: str) -> list[dict]: ...
+
+
+class FeedValidators(Protocol):
+    """What the feeds table keeps of one read of a feed (ingest's `FeedRead` has these fields)."""
+
+    url: str
+    title: str | None
+    etag: str | None
+    last_modified: str | None
+    items: Sequence[object]
+
+
+class FeedTable(Protocol):
+    """Configured feeds and their HTTP validators: `feed_state.py` (SQLite) and `postgres_feeds.py`."""
+
+    def add(self, url: str) -> None: ...
+
+    def urls(self) -> list[str]: ...
+
+    def validators(self, url: str) -> tuple[str | None, str | None]: ...
+
+    def commit(self, read: FeedValidators) -> None: ...
+
+
+class SentenceAnnotations(Protocol):
+    """The reader's per-sentence annotations by (doc_id, start): `sentences.py` (SQLite) and
+    `postgres_sentences.py`."""
+
+    def replace(self, doc_ids: list[str], infos: list[SentenceInfo]) -> None: ...
+
+    def delete(self, doc_id: str) -> None: ...
+
+    def get(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], SentenceInfo]: ...
+
+
+__all__ = [
+    "OK",
+    "PENDING",
+    "DuplicateTable",
+    "FeedTable",
+    "FeedValidators",
+    "KeywordIndex",
+    "Sentence",
+    "SentenceAnnotations",
+    "StoreError",
+    "VectorIndex",
+    "VectorItem",
+    "VectorStoreUnreadable",
+]

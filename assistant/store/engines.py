@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from assistant.settings import Settings
-from assistant.store.base import KeywordIndex
+from assistant.store.base import DuplicateTable, FeedTable, KeywordIndex, SentenceAnnotations
 
 
 @dataclass
@@ -17,9 +16,9 @@ class Tables:
     """The store's non-vector parts, all on one engine, and how to close it."""
 
     keyword: KeywordIndex
-    dups: Any  # ingest.dedup.NearDuplicates or its PostgreSQL subclass
-    feeds: Any  # store.feed_state.FeedState or store.postgres_feeds.PgFeedState
-    sentences: Any  # store.sentences.SentenceTable or store.postgres_sentences.PgSentenceTable
+    dups: DuplicateTable  # dedup.NearDuplicates or its PostgreSQL subclass
+    feeds: FeedTable  # feed_state.FeedState or postgres_feeds.PgFeedState
+    sentences: SentenceAnnotations  # sentences.SentenceTable or postgres_sentences.PgSentenceTable
     location: str  # the SQLite file, or the database URL without its password
     close: Callable[[], None]
 
@@ -41,7 +40,7 @@ def open_tables(settings: Settings) -> Tables:
 
 def open_sqlite_tables(path: Path) -> Tables:
     """Every SQLite part of the store on one file (each creates its tables if the file is new)."""
-    from assistant.ingest.dedup import NearDuplicates
+    from assistant.store.dedup import NearDuplicates
     from assistant.store.feed_state import FeedState
     from assistant.store.fts import SqliteKeywordIndex
     from assistant.store.sentences import SentenceTable

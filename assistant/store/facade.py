@@ -14,9 +14,8 @@ from pathlib import Path
 from assistant.documents import Article, Chunk, Passage, SentenceInfo
 from assistant.errors import disk_full
 from assistant.settings import Settings
-from assistant.store.base import KeywordIndex, StoreError, VectorIndex
+from assistant.store.base import OK, KeywordIndex, StoreError, VectorIndex
 from assistant.store.engines import open_tables
-from assistant.store.fts import OK
 
 __all__ = ["CheckReport", "Store", "StoreError"]
 

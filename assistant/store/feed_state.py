@@ -8,7 +8,7 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from assistant.ingest.feeds import FeedRead
+    from assistant.store.base import FeedValidators
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds(
@@ -41,7 +41,7 @@ class FeedState:
             row = self.db.execute("SELECT etag, last_modified FROM feeds WHERE url=?", (url,)).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def commit(self, read: FeedRead) -> None:
+    def commit(self, read: FeedValidators) -> None:
         """Store the validators once the feed's articles are indexed (never before: a crash would lose them)."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self.lock, self.db:

@@ -9,8 +9,9 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from assistant.answer.extractive.text_terms import STOPWORDS
 from assistant.documents import Article, Chunk, Sentence, date_to_int
+from assistant.store.base import OK, PENDING
+from assistant.text import query_words
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents(
@@ -25,14 +26,6 @@ CREATE INDEX IF NOT EXISTS documents_date ON documents(date_int);
 """
 # The keyword index over chunk titles and bodies; `salvage.rebuild_fts` recreates it from this same definition.
 FTS_TABLE = "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, body, tokenize='porter unicode61')"
-
-PENDING, OK = "pending", "ok"
-
-
-def query_words(question: str) -> list[str]:
-    """The question's content words, lower-cased, first occurrence order, at most 32 (both keyword engines use them)."""
-    words = [w for w in re.findall(r"\w+", question.lower()) if w not in STOPWORDS and len(w) > 1]
-    return list(dict.fromkeys(words))[:32]
 
 
 def fts_query(question: str) -> str:

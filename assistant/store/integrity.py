@@ -6,15 +6,14 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.documents import Article
-from assistant.retrieval.embeddings import Embedder
 from assistant.settings import Settings
 from assistant.store import salvage
 from assistant.store.base import VectorStoreUnreadable
 from assistant.store.facade import Store, _acquire, _release
 
 SAMPLE = 64  # vectors searched for themselves: a damaged HNSW graph loses some of them
-REEMBED_BATCH = 32
+# Chunks, embeds and writes these stored documents again; the number of chunks written (`indexer.reembed`).
+Reindex = Callable[[Store, list[str]], int]
 
 
 @dataclass(frozen=True)
@@ -56,19 +55,19 @@ class _Findings:
     missing: int = 0
 
 
-def check_index(settings: Settings, repair: bool, embedder: Callable[[], Embedder]) -> IntegrityReport:
+def check_index(settings: Settings, repair: bool, reindex: Reindex) -> IntegrityReport:
     """Check SQLite (integrity_check, FTS5), Chroma (readable, ids = chunks, self-search); `repair` rebuilds the
     SQLite file from its readable rows, the FTS5 index from documents + chunks, and vectors by re-embedding the
-    documents they belong to (`embedder` is called only then)."""
+    documents they belong to (`reindex` is called only then)."""
     lock = settings.home / ".lock"
     if not settings.chroma_url:
         _acquire(lock)  # no other process may write while the files are checked or swapped
     try:
         report = IntegrityReport()
-        _check(settings, repair, embedder, report)
+        _check(settings, repair, reindex, report)
         if repair and report.problems:
             again = IntegrityReport()
-            _check(settings, False, embedder, again)
+            _check(settings, False, reindex, again)
             report.remaining = again.problems
         return report
     finally:
@@ -76,7 +75,7 @@ def check_index(settings: Settings, repair: bool, embedder: Callable[[], Embedde
             _release(lock)
 
 
-def _check(settings: Settings, repair: bool, embedder: Callable[[], Embedder], report: IntegrityReport) -> None:
+def _check(settings: Settings, repair: bool, reindex: Reindex, report: IntegrityReport) -> None:
     path = settings.sqlite_path
     if not settings.database_url and (lines := salvage.integrity_problems(path)):  # PostgreSQL checks itself
         report.problems.append(Problem("sqlite", f"{path.name}: " + "; ".join(lines)))
@@ -97,7 +96,7 @@ def _check(settings: Settings, repair: bool, embedder: Callable[[], Embedder], r
         report.problems += found.problems
         report.pending, report.orphan_vectors, report.missing_vectors = len(found.pending), len(found.orphans), found.missing
         if repair and found.problems:
-            _repair(store, settings, embedder, found, report)
+            _repair(store, reindex, found, report)
 
 
 def _open(settings: Settings, repair: bool, report: IntegrityReport) -> tuple[Store | None, bool]:
@@ -172,9 +171,7 @@ def _self_search(store: Store, ids: list[str]) -> int:
     return lost
 
 
-def _repair(
-    store: Store, settings: Settings, embedder: Callable[[], Embedder], found: _Findings, report: IntegrityReport
-) -> None:
+def _repair(store: Store, reindex: Reindex, found: _Findings, report: IntegrityReport) -> None:
     db = getattr(store.keyword, "db", None)
     if any(p.part == "keyword index" for p in found.problems) and isinstance(db, sqlite3.Connection):
         with store.keyword.lock:
@@ -196,40 +193,8 @@ def _repair(
             report.repairs.append(f"deleted {len(found.orphans)} orphan vectors")
         docs = sorted(found.missing_docs)
     if docs:
-        n = reembed(store, embedder(), docs, settings)
+        n = reindex(store, docs)
         report.repairs.append(f"re-embedded {len(docs)} documents ({n} chunks) from their stored text")
-
-
-def reembed(store: Store, embedder: Embedder, doc_ids: list[str], settings: Settings) -> int:
-    """Chunk and embed these stored documents again and write their vectors; the number of chunks written."""
-    from assistant.ingest.chunking import chunk_article
-
-    written = 0
-    for i in range(0, len(doc_ids), REEMBED_BATCH):
-        articles = [_article(row) for d in doc_ids[i : i + REEMBED_BATCH] if (row := store.document(d))]
-        store.begin(articles)
-        items = [(a, chunk_article(a, settings.chunk_tokens, settings.chunk_overlap_sentences)) for a in articles]
-        texts = [c.embed_text(a) for a, chunks in items for c in chunks]
-        vectors = embedder.embed_batch(texts) if texts else []
-        pos, writes = 0, []
-        for a, chunks in items:
-            writes.append((a, chunks, vectors[pos : pos + len(chunks)]))
-            pos += len(chunks)
-        store.write_many(writes)  # the sentence annotations are kept: the text has not changed
-        written += pos
-    return written
-
-
-def _article(row: dict) -> Article:
-    return Article(
-        id=row["doc_id"],
-        title=row["title"],
-        text=row["text"],
-        date=row["date"],
-        source=row["source"],
-        url=row["url"],
-        origin=row["origin"] or "",
-    )
 
 
 def _create_schema(path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.ingest.dedup import NUM_PERM, SCHEME, THRESHOLD, NearDuplicates
+from assistant.store.dedup import NUM_PERM, SCHEME, THRESHOLD, NearDuplicates
 from assistant.store.postgres_db import PgDatabase
 
 LOOKBACK = 500  # sequence numbers re-read at each refresh: several concurrent 64-article batches

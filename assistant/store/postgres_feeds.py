@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from assistant.store.postgres_db import PgDatabase
 
 if TYPE_CHECKING:
-    from assistant.ingest.feeds import FeedRead
+    from assistant.store.base import FeedValidators
 
 
 class PgFeedState:
@@ -33,7 +33,7 @@ class PgFeedState:
             row = conn.execute("SELECT etag, last_modified FROM feeds WHERE url=%s", (url,)).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def commit(self, read: FeedRead) -> None:
+    def commit(self, read: FeedValidators) -> None:
         """Store the validators once the feed's articles are indexed (never before: a crash would lose them)."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self.db.connection() as conn:

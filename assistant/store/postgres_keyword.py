@@ -8,8 +8,9 @@ import re
 from collections.abc import Iterable
 
 from assistant.documents import Article, Chunk, Sentence, date_to_int
-from assistant.store.fts import OK, PENDING, query_words
+from assistant.store.base import OK, PENDING
 from assistant.store.postgres_db import PgDatabase
+from assistant.text import query_words
 
 WRITE_LOCK = 0x6B657977  # pg_advisory_xact_lock key: keyword writes of all processes in turn ("keyw")
 TERM_CAP = 2000  # postings read per query term, best impact first (all of them for rarer terms)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError, disk_full_message, is_disk_full
 from assistant.feedback import FeedbackStore, make_feedback
-from assistant.retrieval.retriever import Filters, parse_filters
+from assistant.retrieval.filters import Filters, parse_filters
 from assistant.ui.examples import example_questions
 from assistant.ui.export import conversation_markdown
 from assistant.ui.render import ChatEntry, esc, paragraph_around, render_conversation, render_sources
@@ -105,9 +105,9 @@ class AssistantUI:
         try:
             ans = self.pipe.ask(question, history=hist, filters=self._filters(since, until, source), k=int(k))
         except AssistantError as exc:  # e.g. the Chroma server did not answer: the client gets the one line
-            from assistant.ui.app import _import_gradio
+            import gradio as gr  # imported by the app that calls this; not through ui/app.py, which imports this module
 
-            raise _import_gradio().Error(str(exc)) from exc
+            raise gr.Error(str(exc)) from exc
         return ans.to_dict()
 
     def examples(self) -> list[str]:
@@ -165,7 +165,7 @@ class AssistantUI:
     # ---- ingest
     def ingest(self, files, path_text):
         """Index uploaded files and/or a server-side path; stream progress and per-record errors."""
-        from assistant.ingest.indexer import index_articles
+        from assistant.indexer import index_articles
         from assistant.ingest.parse import parse_path
 
         paths = [Path(f if isinstance(f, str) else f.name) for f in (files or [])]

@@ -25,7 +25,7 @@ from assistant.answer.extractive.ranker import JudgeFit, RankerModel, answer_fea
 from assistant.answer.extractive.text_terms import MONTHS
 from assistant.answer.types import Citation, Draft, citation_for
 from assistant.documents import Entity, Passage
-from assistant.retrieval.embeddings import Embedder
+from assistant.embedder import Embedder
 
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 # Composition constants, chosen on the dev split's list and overview questions (gold items covered by the points).

@@ -9,7 +9,7 @@ from assistant.answer.prompting import load, passage_block, render
 from assistant.answer.support import SUPPORT_THRESHOLD, support_score
 from assistant.answer.types import Citation, Draft, TokenFn, citation_for
 from assistant.documents import Passage
-from assistant.ingest.tokens import count_tokens
+from assistant.tokens import count_tokens
 
 REFUSAL_TOKEN = "NOT_IN_SOURCES"
 

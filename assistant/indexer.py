@@ -1,4 +1,5 @@
-"""Ingest pipeline: parsed articles -> chunks -> vectors -> store, in resumable batches."""
+"""Indexing: parsed articles -> chunks -> vectors -> store, in resumable batches; the one chunk-embed-write path,
+used by ingest, sync, the UI's upload and `check --repair` (which re-embeds stored documents)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from assistant.documents import Article, Chunk, SentenceInfo
+from assistant.embedder import Embedder
 from assistant.errors import disk_full_is_user_error
 from assistant.ingest.chunking import chunk_article
-from assistant.ingest.dedup import THRESHOLD as DUP_THRESHOLD
 from assistant.ingest.parse import IngestError
 from assistant.nlp import compute_infos
-from assistant.retrieval.embeddings import Embedder
 from assistant.settings import Settings
+from assistant.store.dedup import THRESHOLD as DUP_THRESHOLD
 from assistant.store.facade import Store
 
 BATCH_CHUNKS = 64
+REEMBED_BATCH = 32
 
 
 @dataclass
@@ -63,7 +65,7 @@ def _index(
     progress: Callable[[int], None] | None,
 ) -> IndexResult:
     result = IndexResult()
-    from assistant.ingest.dedup import signature
+    from assistant.store.dedup import signature
 
     batch: list[tuple[Article, list[Chunk], bool, object]] = []
     pending_chunks = 0
@@ -116,13 +118,7 @@ def _flush(
     progress: Callable[[int], None] | None,
 ) -> None:
     store.begin([a for a, _, _, _ in batch])
-    texts = [c.embed_text(a) for a, chunks, _, _ in batch for c in chunks]
-    vectors = embedder.embed_batch(texts) if texts else []
-    pos, writes = 0, []
-    for article, chunks, _, _ in batch:
-        writes.append((article, chunks, vectors[pos : pos + len(chunks)]))
-        pos += len(chunks)
-    store.write_many(writes, sentences=sentence_infos([(a, chunks) for a, chunks, _, _ in batch], embedder))
+    _embed_and_write(store, embedder, [(a, chunks) for a, chunks, _, _ in batch], annotate=True)
     store.dups.add_many([(article.id, sig) for article, _, _, sig in batch])
     for _, chunks, is_update, _ in batch:
         result.chunks += len(chunks)
@@ -132,3 +128,43 @@ def _flush(
             result.added += 1
         if progress:
             progress(1)
+
+
+def _embed_and_write(store: Store, embedder: Embedder, items: list[tuple[Article, list[Chunk]]], annotate: bool) -> int:
+    """Embed the chunks of these (begun) articles and write them, with the reader's sentence annotations when
+    `annotate`; the number of chunks written."""
+    texts = [c.embed_text(a) for a, chunks in items for c in chunks]
+    vectors = embedder.embed_batch(texts) if texts else []
+    pos, writes = 0, []
+    for article, chunks in items:
+        writes.append((article, chunks, vectors[pos : pos + len(chunks)]))
+        pos += len(chunks)
+    if annotate:
+        store.write_many(writes, sentences=sentence_infos(items, embedder))
+    else:
+        store.write_many(writes)  # the sentence annotations are kept: the text has not changed
+    return pos
+
+
+def reembed(store: Store, embedder: Embedder, doc_ids: list[str], settings: Settings) -> int:
+    """Chunk and embed these stored documents again and write their vectors (`check --repair`); the number of chunks
+    written."""
+    written = 0
+    for i in range(0, len(doc_ids), REEMBED_BATCH):
+        articles = [_article(row) for d in doc_ids[i : i + REEMBED_BATCH] if (row := store.document(d))]
+        store.begin(articles)
+        items = [(a, chunk_article(a, settings.chunk_tokens, settings.chunk_overlap_sentences)) for a in articles]
+        written += _embed_and_write(store, embedder, items, annotate=False)
+    return written
+
+
+def _article(row: dict) -> Article:
+    return Article(
+        id=row["doc_id"],
+        title=row["title"],
+        text=row["text"],
+        date=row["date"],
+        source=row["source"],
+        url=row["url"],
+        origin=row["origin"] or "",
+    )
