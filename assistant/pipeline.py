@@ -16,6 +16,7 @@ from assistant.answer.condense import condense, needs_context
 from assistant.answer.extractive.annotations import ComputedInfos, StoredInfos
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.extractive.judge import SentenceJudge
+from assistant.answer.extractive.reading import OnnxReader
 from assistant.answer.extractive.text_terms import idf_from_counts
 from assistant.answer.fallback import FallbackAnswerer
 from assistant.answer.support import SUPPORT_THRESHOLD
@@ -66,7 +67,8 @@ class Pipeline:
         self.store = store or Store(settings)
         self.retriever = Retriever(self.store, self.embedder, settings.candidates, settings.rrf_k)
         infos = StoredInfos(self.store, fallback=ComputedInfos(self.embedder))
-        self.extractive = ExtractiveAnswerer(self.embedder, self.idf, infos, judge=_judge(settings))
+        reader = OnnxReader() if settings.reader else None
+        self.extractive = ExtractiveAnswerer(self.embedder, self.idf, infos, judge=_judge(settings), reader=reader)
         if answerer is not None and not isinstance(answerer, ExtractiveAnswerer | FallbackAnswerer):
             answerer = FallbackAnswerer(answerer, self.extractive)  # an LLM that fails gives the extractive answer
         self.answerer: Answerer = answerer or self._configured_answerer()
@@ -203,6 +205,8 @@ class Pipeline:
         _ = self.extractive.ranker
         if self.extractive.judge is not None:
             self.extractive.judge.warm_up()
+        elif self.extractive.reader_fit is not None and self.extractive.reader is not None:
+            self.extractive.reader.warm_up()
         if self.answerer is self.extractive:
             self.ask(WARM_UP_QUESTION, k=2)
         else:

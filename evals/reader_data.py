@@ -107,8 +107,15 @@ def paragraph_examples(para: dict, source: str, rng: random.Random, negatives: i
 
 
 def _ex(q: str, sent: str, label: int, span: tuple[int, int] | None, source: str, kind: str, title: str) -> dict:
-    return {"question": q, "sentence": sent, "label": label, "span": list(span) if span else None, "source": source,
-            "kind": kind, "title": title}  # fmt: skip
+    return {
+        "question": q,
+        "sentence": sent,
+        "label": label,
+        "span": list(span) if span else None,
+        "source": source,
+        "kind": kind,
+        "title": title,
+    }
 
 
 def entity_swaps(positives: list[dict], rng: random.Random, limit: int) -> list[dict]:
@@ -190,8 +197,14 @@ def xquad_heldout(src: Path, squad_contexts: set[str], rng: random.Random) -> li
             i = sentence_of(sents, a["answer_start"], a["answer_start"] + len(a["text"]))
             if i is None:
                 continue
-            out.append({"question": qa["question"], "sentences": [ctx[s:e] for s, e in sents], "gold": i,
-                        "span": [a["answer_start"] - sents[i][0], a["answer_start"] + len(a["text"]) - sents[i][0]]})  # fmt: skip
+            out.append(
+                {
+                    "question": qa["question"],
+                    "sentences": [ctx[s:e] for s, e in sents],
+                    "gold": i,
+                    "span": [a["answer_start"] - sents[i][0], a["answer_start"] + len(a["text"]) - sents[i][0]],
+                }
+            )
     return out
 
 

@@ -38,6 +38,7 @@ from assistant.answer.extractive.features import EVIDENCE, FEATURES  # noqa: E40
 from assistant.answer.extractive.ranker import (  # noqa: E402
     ANSWER_FEATURES,
     JUDGE_FEATURES,
+    READER_FEATURES,
     VERSION,
     JudgeFit,
     Linear,
@@ -48,6 +49,8 @@ from assistant.answer.extractive.ranker import (  # noqa: E402
 
 JUDGE_K = 4  # sentences the judge reads per question
 JUDGE_WEIGHTS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+READER_K = 16  # sentences the trained reader reads per question
+READER_WEIGHTS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 20.0)
 
 
 @dataclass
@@ -231,8 +234,31 @@ def judge_scores(model_path: Path, cache: Path | None, items: list[Retrieved], o
     return out
 
 
-def fit_judge(examples: list[Example], oof: dict[str, np.ndarray], scores: dict, c: float) -> JudgeFit:
-    """The judge's weight (most top-1 gold sentences on dev), then its calibrator and threshold."""
+def reader_scores(items: list[Retrieved], oof: dict[str, np.ndarray], k: int = READER_K) -> dict:
+    """{qid: (candidate indices read, log-odds)} for the out-of-fold ranker's best k sentences, read by the shipped
+    reading model (about 0.1 s a question)."""
+    from assistant.answer.extractive.reading import OnnxReader
+
+    reader = OnnxReader()
+    out = {}
+    for r in items:
+        head = [int(i) for i in np.argsort(-oof[r.qid], kind="stable")[:k]]
+        logits = reader.read(r.parsed.text, [r.cands[i].text for i in head])
+        out[r.qid] = (head, np.asarray([x.logit for x in logits]))
+    return out
+
+
+def fit_judge(
+    examples: list[Example],
+    oof: dict[str, np.ndarray],
+    scores: dict,
+    c: float,
+    k: int = JUDGE_K,
+    names: tuple[str, ...] = JUDGE_FEATURES,
+    grid: tuple[float, ...] = JUDGE_WEIGHTS,
+) -> JudgeFit:
+    """The second stage's weight (most top-1 gold sentences on dev), then its calibrator and threshold: for the LLM
+    judge (JUDGE_*) or the trained reader (READER_*)."""
     from assistant.answer.extractive.answerer import judged_first
 
     def firsts(weight: float) -> dict[str, int]:
@@ -245,13 +271,13 @@ def fit_judge(examples: list[Example], oof: dict[str, np.ndarray], scores: dict,
     def top1(first: dict[str, int]) -> float:  # as top_is_gold: a question without candidates is a miss
         return float(np.mean([bool(len(e.y)) and e.y[first[e.qid]] > 0 for e in examples if e.answerable]))
 
-    weight = max(JUDGE_WEIGHTS, key=lambda w: (top1(firsts(w)), -w))
+    weight = max(grid, key=lambda w: (top1(firsts(w)), -w))
     first = firsts(weight)
     rows, ya = [], []
     for e in examples:
         head, judged = scores[e.qid]
         if not head:
-            rows.append(np.zeros(len(JUDGE_FEATURES)))
+            rows.append(np.zeros(len(names)))
             ya.append(0.0)
             continue
         b = first[e.qid]
@@ -259,11 +285,11 @@ def fit_judge(examples: list[Example], oof: dict[str, np.ndarray], scores: dict,
         rows.append(judge_features(row, judged, head.index(b)))
         ya.append(float(e.answerable and e.y[b] > 0))
     xa, ya_ = np.vstack(rows), np.asarray(ya)
-    answer = fit_linear(xa, ya_, JUDGE_FEATURES, c, balanced=False)
+    answer = fit_linear(xa, ya_, names, c, balanced=False)
     best, _ = choose_threshold(answer.predict(xa), ya_, np.asarray([e.answerable for e in examples]))
     meta = {
-        "k": JUDGE_K,
-        "weight_grid": list(JUDGE_WEIGHTS),
+        "k": k,
+        "weight_grid": list(grid),
         # the ranker's scores are out of fold; the one weight and the calibrator are fit on all of dev
         "dev_top1_gold": round(top1(first), 4),
         "dev_at_threshold": {
@@ -273,7 +299,7 @@ def fit_judge(examples: list[Example], oof: dict[str, np.ndarray], scores: dict,
             "false_refusal": round(best[3], 4),
         },
     }
-    return JudgeFit(JUDGE_K, float(weight), answer, best[0], meta)
+    return JudgeFit(k, float(weight), answer, best[0], meta)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -286,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, help="pickle of the retrieved candidates: reused when it exists")
     ap.add_argument("--judge", type=Path, help="a GGUF chat model: also fit how its judgement joins the ranker")
     ap.add_argument("--judge-cache", type=Path, help="JSON lines of judge scores: reused when they match")
+    ap.add_argument("--no-reader", dest="reader", action="store_false", help="leave out the trained reader's fit")
     args = ap.parse_args(argv)
     questions = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.cache and args.cache.exists():
@@ -331,12 +358,24 @@ def main(argv: list[str] | None = None) -> int:
             "false_refusal": round(best[3], 4),
         },
         "script": "evals/train_ranker.py",
+        "dev_sha256": hashlib.sha256(args.dev.read_bytes()).hexdigest(),
     }
     judge = None
     if args.judge:
         judge = fit_judge(examples, oof, judge_scores(args.judge, args.judge_cache, items, oof), args.c)
         judge.meta["model"] = args.judge.name
-    model = RankerModel(sentence, answer, best[0], meta, judge)
+    reader = None
+    if args.reader:
+        from assistant.answer.extractive.reading import META_FILE, MODEL_DIR
+
+        reader = fit_judge(examples, oof, reader_scores(items, oof), args.c, READER_K, READER_FEATURES, READER_WEIGHTS)
+        reader.meta["model_sha256"] = json.loads((MODEL_DIR / META_FILE).read_text())["sha256"]
+    if judge is None and args.out.exists():  # keep a judge fit made for this very ranker (a refit that changed nothing)
+        old = json.loads(args.out.read_text(encoding="utf-8"))
+        if old.get("judge") and old["sentence"] == sentence.to_dict() and old["answer"] == answer.to_dict():
+            judge = JudgeFit.from_dict(old["judge"])
+            print("kept the judge fit: the ranker it was made for is unchanged")
+    model = RankerModel(sentence, answer, best[0], meta, judge, reader)
     args.out.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"ranker v{VERSION}: {meta['candidates']} candidates from {len(examples)} dev questions")
     print(f"gold sentence in the passages {in_passages:.3f}; top-1 is gold (out of fold) {top1:.3f}")
@@ -354,6 +393,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"judge: weight {judge.weight}; top-1 is gold {judge.meta['dev_top1_gold']:.3f}; "
             f"threshold {judge.threshold}: refusal {at['refusal']:.3f}, false refusal {at['false_refusal']:.3f}"
+        )
+    if reader is not None:
+        at = reader.meta["dev_at_threshold"]
+        print(
+            f"reader: weight {reader.weight}; top-1 is gold {reader.meta['dev_top1_gold']:.3f}; "
+            f"threshold {reader.threshold}: answered with gold {at['answered_with_gold_sentence']:.3f}, "
+            f"refusal {at['refusal']:.3f}, false refusal {at['false_refusal']:.3f}"
         )
     print(f"wrote {args.out}")
     return 0

