@@ -34,6 +34,37 @@ class DiskFullError(AssistantError, RuntimeError):
     """The disk holding the data directory (or the model cache) filled up during a write."""
 
 
+class NoArticlesError(AssistantError, ValueError):
+    """No indexed article can answer, whatever the question: the index is empty or the filters exclude everything.
+    `ask` and `chat` exit with `exit_code`, one per case (the table is in `assistant ask --help` and the README)."""
+
+    exit_code = 1
+
+
+class NothingIndexedError(NoArticlesError):
+    """The data directory holds no article yet."""
+
+    exit_code = 3
+
+
+class UnknownSourceError(NoArticlesError):
+    """`--source` names no indexed source."""
+
+    exit_code = 4
+
+
+class DateOrderError(NoArticlesError):
+    """`--since` is after `--until`."""
+
+    exit_code = 5
+
+
+class EmptyDateRangeError(NoArticlesError):
+    """No indexed article (of the source asked for) is dated within `--since` .. `--until`."""
+
+    exit_code = 6
+
+
 # What each layer says when a write finds no space: SQLite (sqlite3.OperationalError, and chromadb's InternalError
 # that wraps its own SQLite), the OS (OSError with errno ENOSPC; EDQUOT for a quota), hnswlib / Rust bindings.
 _FULL_TEXTS = ("database or disk is full", "no space left on device", "disk quota exceeded")
@@ -98,9 +129,14 @@ def disk_full_is_user_error(directory: Path) -> Iterator[None]:
 
 __all__ = [
     "AssistantError",
+    "DateOrderError",
     "DiskFullError",
+    "EmptyDateRangeError",
+    "NoArticlesError",
+    "NothingIndexedError",
     "QuestionError",
     "SettingsError",
+    "UnknownSourceError",
     "disk_full",
     "disk_full_is_user_error",
     "is_disk_full",

@@ -54,7 +54,7 @@ def test_module_errors_are_assistant_errors():
         assert issubclass(err, AssistantError), err
 
 
-def test_cli_shows_assistant_errors_as_one_line_and_bugs_as_tracebacks(monkeypatch):
+def test_cli_shows_assistant_errors_as_one_line_and_bugs_as_tracebacks(monkeypatch, tmp_path):
     from assistant.cli import main
     from assistant.pipeline import Pipeline
 
@@ -64,6 +64,9 @@ def test_cli_shows_assistant_errors_as_one_line_and_bugs_as_tracebacks(monkeypat
     def bug(self, *a, **k):
         raise ValueError("a real bug")
 
+    article = tmp_path / "a.txt"
+    article.write_text("Secretary Blinken met Foreign Minister Retno Marsudi in Jakarta.\n")
+    CliRunner().invoke(main, ["--embed-model", "hash", "ingest", str(article)])  # an index, so the question reaches ask
     monkeypatch.setattr(Pipeline, "ask", bug)
     res = CliRunner().invoke(main, ["--embed-model", "hash", "ask", "anything"])
     assert res.exit_code == 1 and isinstance(res.exception, ValueError)  # not swallowed into a one-line message

@@ -9,6 +9,8 @@ import click
 
 from assistant.answer.types import Turn
 from assistant.cli.app import _ask_options, _filters, _pipeline, _settings, _user_errors, main
+from assistant.cli.preflight import check_request, exit_status_help
+from assistant.errors import AssistantError
 
 if TYPE_CHECKING:
     from assistant.answer.types import Answer
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
     from assistant.retrieval.filters import Filters
 
 
-@main.command()
+@main.command(epilog=exit_status_help())
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option("--batch", type=click.File("r"), help="JSONL of {id, question, history?}; one answer per line.")
@@ -26,10 +28,13 @@ def ask(ctx, question, as_json, batch, since, until, source, k) -> None:
     """Answer QUESTION from the indexed articles, citing them."""
     if not question and not batch:
         raise click.UsageError("give a QUESTION or --batch FILE")
+    if question is not None and not question.split():  # the command's own mistake comes before the index's state
+        raise click.ClickException("the question is empty")
     filters = _filters(since, until, source)
     pipe = _pipeline(_settings(ctx))
     failed = 0
     try:
+        _check(pipe, filters)
         if batch:
             for lineno, line in enumerate(batch, 1):
                 if not line.strip():
@@ -47,6 +52,16 @@ def ask(ctx, question, as_json, batch, since, until, source, k) -> None:
         pipe.close()
     if failed:
         ctx.exit(1)
+
+
+def _check(pipe: Pipeline, filters: Filters) -> None:
+    """Stop with the case's own exit status when no indexed article can pass the filters (`preflight.py`)."""
+    try:
+        check_request(pipe.store, filters.since, filters.until, filters.source)
+    except AssistantError as exc:
+        err = click.ClickException(str(exc))
+        err.exit_code = getattr(exc, "exit_code", 1)
+        raise err from None
 
 
 def _batch_line(pipe: Pipeline, line: str, lineno: int, filters: Filters, k) -> dict:
@@ -94,7 +109,7 @@ def render_text(ans: Answer) -> str:
     return "\n".join(lines)
 
 
-@main.command()
+@main.command(epilog=exit_status_help())
 @_ask_options
 @click.pass_context
 def chat(ctx, since, until, source, k) -> None:
@@ -102,6 +117,11 @@ def chat(ctx, since, until, source, k) -> None:
     filters = _filters(since, until, source)
     pipe = _pipeline(_settings(ctx))
     history: list[Turn] = []
+    try:
+        _check(pipe, filters)
+    except click.ClickException:
+        pipe.close()
+        raise
     click.echo("Ask about the indexed articles. Empty line or Ctrl-D to quit, '/new' for a new conversation.")
     try:
         while True:
