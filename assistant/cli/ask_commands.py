@@ -10,10 +10,10 @@ import click
 from assistant.answer.types import Turn
 from assistant.cli.app import _ask_options, _filters, _pipeline, _settings, _user_errors, main
 from assistant.cli.preflight import check_request, exit_status_help
+from assistant.cli.render import render_text
 from assistant.errors import AssistantError
 
 if TYPE_CHECKING:
-    from assistant.answer.types import Answer
     from assistant.pipeline import Pipeline
     from assistant.retrieval.filters import Filters
 
@@ -86,27 +86,6 @@ def _batch_text(out: dict) -> str:
     if "error" in out:
         return f"[{out['id']}] error: {out['error']}"
     return f"[{out['id']}] {out['answer']}"
-
-
-def render_text(ans: Answer) -> str:
-    """An answer for the terminal: text, then the cited sources in marker order."""
-    lines = [ans.answer]
-    if ans.citations:
-        lines.append("\nSources:")
-        for c in ans.citations:
-            date = c.date or "date unknown"
-            flag = "" if c.verified else " (UNVERIFIED)"
-            lines.append(f"[{c.marker}] {c.title} - {c.source or 'unknown source'}, {date}{flag}")
-            if c.url:
-                lines.append(f"    {c.url}")
-            lines.append(f"    \u201c{c.quote}\u201d")
-            for other in c.also_reported_by:
-                lines.append(f"    also reported by {other['source'] or 'unknown'}: {other['url'] or other['title']}")
-    elif ans.closest:
-        lines.append("\nClosest articles:")
-        for d in ans.closest[:3]:
-            lines.append(f"- {d['title']} ({d['date'] or 'date unknown'}) {d['url'] or ''}".rstrip())
-    return "\n".join(lines)
 
 
 @main.command(epilog=exit_status_help())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.answer.extractive.text_terms import MONTH_PATTERN, WEEKDAYS
+from assistant.answer.extractive.text_terms import MONTH_PATTERN, MONTHS, WEEKDAYS
 
 _WEEKDAYS = WEEKDAYS
 RELATIVE_RE = re.compile(
@@ -42,7 +42,9 @@ def resolve(phrase: str, published: str, sentence: str = "") -> dt.date | None:
 
 
 def annotate(phrase: str, published: str | None, sentence: str = "") -> str:
-    """'Monday' -> 'Monday (2023-03-06, the article is dated 2023-03-07)'; says so when undated."""
+    """'Monday' -> 'Monday (March 6, 2023; the article is dated March 7, 2023)', 'today' -> 'today (March 7, 2023, the
+    article's date)'; dates written as the articles write them, which the gold answers' aliases also use; says so
+    when undated."""
     if not RELATIVE_RE.fullmatch(phrase.strip()):
         return phrase
     if not published:
@@ -50,9 +52,13 @@ def annotate(phrase: str, published: str | None, sentence: str = "") -> str:
     day = resolve(phrase, published, sentence)
     if day is None:
         return phrase
+
+    def written(d: dt.date) -> str:
+        return f"{MONTHS[d.month - 1].capitalize()} {d.day}, {d.year}"  # not %B, which follows the locale
+
     if day.isoformat() == published:
-        return f"{phrase} ({published}, the article's date)"
-    return f"{phrase} ({day.isoformat()}, the article is dated {published})"
+        return f"{phrase} ({written(day)}, the article's date)"
+    return f"{phrase} ({written(day)}; the article is dated {written(dt.date.fromisoformat(published))})"
 
 
 def relative_in(sentence: str) -> str | None:
