@@ -27,36 +27,18 @@ TITLES = frozenset(
     assistant under special envoy representative counselor advisor adviser national security council joint statement
     readout remarks press""".split()
 )
-_INITIALISM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_INITIALISM = re.compile(r"\b[A-Za-z](?:\.[A-Za-z])+\b\.?")
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "edly", "ies", "ed", "es", "s", "ly")
 
 
-def normalise_map(text: str) -> tuple[str, list[int]]:
-    """Text folded for quotes, dashes, spacing and case, and for each folded character its offset in `text`."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        for c in unicodedata.normalize("NFKC", ch):
-            c = _QUOTES.get(c, "-" if c in _DASHES else c)
-            if c == "…":
-                out += "..."
-                where += [i, i, i]
-                continue
-            if c.isspace():
-                if not out or out[-1] == " ":
-                    continue
-                c = " "
-            out.append(c.lower())
-            where.append(i)
-    while out and out[-1] == " ":
-        out.pop()
-        where.pop()
-    return "".join(out), where
+_FOLD = str.maketrans({**_QUOTES, **{c: "-" for c in _DASHES}, "…": "..."})
+_SPACES = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """`normalise_map` without the map, with spacing around dashes folded too ('a - b' = 'a-b')."""
-    return _SPACE_DASH.sub("-", normalise_map(text)[0])
+    """Text folded for quotes, dashes, spacing and case ('a - b' = 'a-b'), as verbatim matching compares it."""
+    folded = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    return _SPACE_DASH.sub("-", _SPACES.sub(" ", folded).strip().lower())
 
 
 def strip_quote(text: str) -> str:
@@ -67,6 +49,13 @@ def strip_quote(text: str) -> str:
 def words(text: str) -> list[str]:
     """Words as both keyword indexes tokenise them (letters and digits; punctuation and '_' separate)."""
     return _WORD.findall(text)
+
+
+def keyword_text(text: str, limit: int = 10) -> str:
+    """The text's `limit` longest distinct content words (long words are the rare ones): a short, selective BM25 query
+    that an edited quote still shares with its source."""
+    found = dict.fromkeys(w.lower() for w in words(text) if len(w) > 2 and w.lower() not in STOPWORDS)
+    return " ".join(sorted(found, key=len, reverse=True)[:limit])
 
 
 def stem(word: str) -> str:
@@ -103,3 +92,27 @@ def word_set(text: str) -> set[str]:
     """The text's words lower-cased, with initialisms also joined ('U.S.' gives 'u', 's' and 'us')."""
     joined = _INITIALISM.sub(lambda m: " " + m.group(0).replace(".", "") + " ", text)
     return {w.lower() for w in words(text) + words(joined)}
+
+
+US_NAMES = frozenset({"us", "usa", "america", "american", "americans"})  # 'united states' is two words, both facts
+
+
+def holds(fact: str, have: set[str]) -> bool:
+    """Does a text whose words are `have` (from `word_set`) hold this fact word? Numbers must be equal; a name may
+    differ in its ending ('Chinese'/'China', 'Ukrainian'/'Ukraine': a shared beginning of 4+ letters that leaves at most
+    3 letters of the shorter word); 'American', 'America', 'US' and 'U.S.' are one."""
+    if fact in have:
+        return True
+    if any(c.isdigit() for c in fact):
+        return False
+    if fact in US_NAMES:
+        return bool(have & US_NAMES) or {"united", "states"} <= have
+    for w in have:
+        n = 0
+        for a, b in zip(fact, w, strict=False):
+            if a != b:
+                break
+            n += 1
+        if n >= 4 and n >= min(len(fact), len(w)) - 3:
+            return True
+    return False
