@@ -49,6 +49,7 @@ from assistant.answer.extractive.ranker import (  # noqa: E402
 
 JUDGE_K = 4  # sentences the judge reads per question
 JUDGE_WEIGHTS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+JUDGE_KEEP_DRIFT = 0.01  # a refit without the judge keeps its fit when the ranker's coefficients moved less than this
 READER_K = 16  # sentences the trained reader reads per question
 READER_WEIGHTS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 20.0)
 
@@ -302,6 +303,13 @@ def fit_judge(
     return JudgeFit(k, float(weight), answer, best[0], meta)
 
 
+def _drift(old: dict, new: Linear) -> float:
+    """Largest change of a standardised coefficient or intercept between a stored fit and a new one."""
+    if tuple(old["names"]) != new.names:
+        return float("inf")
+    return float(max(np.abs(np.asarray(old["coef"]) - new.coef).max(), abs(old["intercept"] - new.intercept)))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--home", type=Path, required=True, help="index of corpus/ to retrieve from")
@@ -322,6 +330,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.cache:
             args.cache.write_bytes(pickle.dumps(items))
     examples = featurise(items)
+    from assistant import nlp
+    from assistant.retrieval.embeddings import embedder_for
+    from assistant.settings import Settings
+
+    embedder_name = embedder_for(Settings(home=args.home)).name
 
     # Stage 1 out of fold, for the calibrator and for honest dev figures.
     folds = 5
@@ -359,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         },
         "script": "evals/train_ranker.py",
         "dev_sha256": hashlib.sha256(args.dev.read_bytes()).hexdigest(),
+        "embedder": embedder_name,
+        "spacy_model": f"{nlp.MODEL} {nlp.pipeline().meta.get('version', '?')}",
     }
     judge = None
     if args.judge:
@@ -370,11 +385,13 @@ def main(argv: list[str] | None = None) -> int:
 
         reader = fit_judge(examples, oof, reader_scores(items, oof), args.c, READER_K, READER_FEATURES, READER_WEIGHTS)
         reader.meta["model_sha256"] = json.loads((MODEL_DIR / META_FILE).read_text())["sha256"]
-    if judge is None and args.out.exists():  # keep a judge fit made for this very ranker (a refit that changed nothing)
+    if judge is None and args.out.exists():  # keep a judge fit made for (practically) this ranker
         old = json.loads(args.out.read_text(encoding="utf-8"))
-        if old.get("judge") and old["sentence"] == sentence.to_dict() and old["answer"] == answer.to_dict():
+        drift = max(_drift(old["sentence"], sentence), _drift(old["answer"], answer))
+        if old.get("judge") and drift <= JUDGE_KEEP_DRIFT:
             judge = JudgeFit.from_dict(old["judge"])
-            print("kept the judge fit: the ranker it was made for is unchanged")
+            judge.meta["carried_over"] = f"ranker refit without the judge model; coefficients moved by at most {drift:.4f}"
+            print(f"kept the judge fit: the ranker it was made for moved by at most {drift:.4f}")
     model = RankerModel(sentence, answer, best[0], meta, judge, reader)
     args.out.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"ranker v{VERSION}: {meta['candidates']} candidates from {len(examples)} dev questions")

@@ -324,6 +324,8 @@ def export(args: argparse.Namespace) -> None:
     }
     (target / reading.META_FILE).write_text(json.dumps(meta, indent=1) + "\n")
     print(json.dumps(meta, indent=1))
+    for name in (reading.TOKENIZER_FILE, reading.META_FILE):  # the fp32 file beside them, for the agreement check
+        shutil.copyfile(target / name, args.out / name)
     agreement(args, fp32, target / reading.MODEL_FILE)
 
 

@@ -47,8 +47,8 @@ def phrase_of(question: str, sentence: str) -> str | None:
     """The short answer the reader would lead with, for one sentence."""
     import numpy as np
 
-    from assistant.answer.extractive.answerer import _phrase
     from assistant.answer.extractive.features import Candidate
+    from assistant.answer.extractive.phrase import short_answer as _phrase
     from assistant.documents import Passage, Sentence
     from assistant.nlp import annotate_many
 

@@ -98,7 +98,7 @@ def _cand(text: str, *ents: tuple[str, str]):
 
 
 def test_phrase_prefers_the_specific_entity_near_the_rarest_asked_term():
-    from assistant.answer.extractive.answerer import _phrase
+    from assistant.answer.extractive.phrase import short_answer as _phrase
     from assistant.answer.extractive.question import analyse
 
     q = analyse("When were the offices set to start taking applications?")
@@ -132,7 +132,7 @@ def test_question_head_noun_is_kept_only_when_no_entity_type_answers_it():
 
 
 def test_phrase_takes_the_named_kind_of_thing_and_skips_a_name_the_question_paraphrases():
-    from assistant.answer.extractive.answerer import _phrase
+    from assistant.answer.extractive.phrase import short_answer as _phrase
     from assistant.answer.extractive.question import analyse
 
     q = analyse("Which alliance did the ministers call the linchpin of peace in Northeast Asia?")

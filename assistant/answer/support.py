@@ -26,8 +26,9 @@ _TOKEN = re.compile(r"[A-Za-zÀ-ÿ]+|\d+(?:[.,]\d+)*")  # "10," at a clause end 
 
 
 # Date annotations the answerer adds from the article's publication date are derived, not quoted.
+_DAY = r"(?:\d{4}-\d{2}-\d{2}|[A-Z][a-z]+ \d{1,2}, \d{4})"  # 2023-03-07 or March 7, 2023 (as dates.annotate writes)
 ANNOTATION_RE = re.compile(
-    r"\s*\((?:\d{4}-\d{2}-\d{2}, the article(?: is dated \d{4}-\d{2}-\d{2}|'s date)"
+    rf"\s*\((?:{_DAY}[,;] the article(?: is dated {_DAY}|'s date)"
     r"|the article gives no publication date, so the day cannot be fixed)\)"
 )
 
@@ -57,8 +58,3 @@ def support_score(claim: str, evidence: str) -> float:
         for i, (t, hit) in enumerate(zip(claim_toks, hits, strict=True))
     )
     return min(score, 0.5) if critical_missing else score
-
-
-def supports(claim: str, evidence: str, threshold: float = SUPPORT_THRESHOLD) -> bool:
-    """True when the evidence backs the claim."""
-    return support_score(claim, evidence) >= threshold

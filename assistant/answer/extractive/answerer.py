@@ -3,7 +3,7 @@ threshold, and answer with the short phrase of the expected entity type, a list,
 
 from __future__ import annotations
 
-import re
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -15,28 +15,22 @@ from assistant.answer.extractive.features import (
     IdfFn,
     evidence,
     feature_matrix,
-    focus_weights,
-    nearness,
-    new_entities,
 )
 from assistant.answer.extractive.judge import JudgedSentence, JudgeError, SentenceJudge
+from assistant.answer.extractive.phrase import answer_items, short_answer
 from assistant.answer.extractive.question import ParsedQuestion, analyse
 from assistant.answer.extractive.ranker import JudgeFit, RankerModel, answer_features, judge_features, load_model
 from assistant.answer.extractive.reading import SentenceReader
-from assistant.answer.extractive.text_terms import MONTHS
 from assistant.answer.types import Citation, Draft, citation_for
-from assistant.documents import Entity, Passage
+from assistant.documents import Passage
 from assistant.embedder import Embedder
 
-_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 # Composition constants, chosen on the dev split's list and overview questions (gold items covered by the points).
 MAX_POINTS = 4  # sentences in an overview answer
 LIST_POINTS = 5  # sentences in a list answer
 LIST_RATIO = 0.5  # a further list sentence needs this share of the best sentence's probability
 OVERVIEW_FLOOR = 0.2  # an overview point needs this share of the best point's probability
 MMR_LAMBDA = 0.7  # relevance against novelty when choosing overview points
-SPAN_MIN = 0.5  # the reader's answer span leads when its probability is at least this (chosen on dev)
-NAME_SUFFIXES = {"jr", "sr"}  # the recogniser sometimes tags "Jr." in "Joseph R. Biden, Jr." as a place
 
 
 class ExtractiveAnswerer:
@@ -67,6 +61,13 @@ class ExtractiveAnswerer:
         """The fitted ranker, loaded on first use (ingest never needs it)."""
         if self._ranker is None:
             self._ranker = load_model()
+            fitted = self._ranker.meta.get("embedder")
+            if fitted and fitted != self.embedder.name:
+                warnings.warn(
+                    f"ranker.json was fit with the {fitted} embedder, this index uses {self.embedder.name}: refit it with "
+                    "python evals/train_ranker.py --home DIR",
+                    stacklevel=2,
+                )
         return self._ranker
 
     @property
@@ -170,7 +171,7 @@ class ExtractiveAnswerer:
         citations: list[Citation] = [citation_for(i, c.passage, c.start, c.end) for i, c in enumerate(chosen, 1)]
         sentences = [f"{_dated(c.text, c.passage.date)} [{i}]" for i, c in enumerate(chosen, 1)]
         weights = self.idf(list(q.lemmas)) if q.lemmas else {}
-        phrases = [p for p in (_phrase(q, c, i, weights) for i, c in enumerate(chosen, 1)) if p]
+        phrases = [p for p in (short_answer(q, c, i, weights) for i, c in enumerate(chosen, 1)) if p]
         if q.kind == "overview" or (q.multi and len(phrases) < len(chosen)):
             text = "\n".join(f"- {s}" for s in sentences)  # one paragraph: the points are the answer
         elif phrases:
@@ -202,87 +203,14 @@ def _dated(text: str, published: str | None) -> str:
     return text[:cut] + annotate(rel, published, text)[len(rel) :] + text[cut:]
 
 
-def _items(q: ParsedQuestion, c: Candidate, weights: dict[str, float] | None = None) -> list[str]:
-    """The entities of the expected label that the question does not name, best first: for a list question every
-    one of them in reading order (an itinerary names several countries), for "who" every person (up to three, as
-    written), otherwise the most specific one nearest the question's rarest terms in the sentence."""
-    if not q.expected:
-        return []
-    found = [e for e in new_entities(q, c, q.expected) if e.text.strip(".").lower() not in NAME_SUFFIXES]
-    if not found:
-        return []
-    people = [e for e in found if e.label == "PERSON"]
-    if q.kind == "who" and people:  # a person answers "who" before an organisation or nationality does
-        found = people
-    elif q.kind == "who" and any(e.label == "ORG" for e in found):  # "which firm": an organisation, not "Polish"
-        found = [e for e in found if e.label == "ORG"]
-    if q.multi or (q.kind == "who" and people):
-        return list(dict.fromkeys(e.text for e in sorted(found, key=lambda e: e.start)))[: 5 if q.multi else 3]
-    focus = focus_weights(q, weights or {t: 1.0 for t in q.lemmas})
-    return [min(found, key=lambda e: (not _is_noun(q, e), _specificity(e, c.text), -nearness(c.text, e.start, e.end, focus),
-                                       e.start)).text]  # fmt: skip
-
-
-def _is_noun(q: ParsedQuestion, e: Entity) -> bool:
-    """The entity is named as the kind of thing asked for ("which alliance" -> "the U.S.-ROK Alliance")."""
-    words = e.text.lower().split()
-    last = words[-1].removesuffix("'s").removesuffix("’s") if words else ""
-    return bool(q.noun) and len(words) > 1 and last.rstrip("s") == q.noun.rstrip("s")
-
-
-def _specificity(e: Entity, text: str) -> int:
-    """How precisely an entity answers, 0 the most: for places a facility or a named location before a city or
-    country, and in "Vilnius, Lithuania" the first name (the second only locates it); for dates an explicit one
-    ("June 19, 2023") before a relative one ("today") or a number the recogniser took for a date."""
-    if e.label in ("DATE", "TIME"):
-        words = e.text.lower().split()
-        if any(w.strip(",.") in MONTHS for w in words) or _YEAR.search(e.text):
-            return 0
-        return 1 if not any(ch.isdigit() for ch in e.text) else 2
-    if e.label not in ("GPE", "LOC", "FAC"):
-        return 0
-    if e.label == "FAC":
-        return 0
-    if text[max(0, e.start - 2) : e.start] == ", ":
-        return 2  # "..., Lithuania": qualifies the place before it
-    if text[e.end : e.end + 2] == ", " and text[e.end + 2 : e.end + 3].isupper():
-        return 0  # "San Diego, California": a place located by the name after it
-    return 1
-
-
-def _phrase(q: ParsedQuestion, c: Candidate, marker: int, weights: dict[str, float] | None = None) -> str | None:
-    """The short answer led with, or None: the items joined, a relative day resolved for "when"."""
-    items = _items(q, c, weights)
-    span = _span(q, c)
-    if span is not None:  # the reader's span, or the entities of the asked type it holds when it holds several
-        inside = [it for it in items if it in span]
-        items = inside if len(inside) > 1 else [span]
-    if not items:
-        return None
-    phrase = ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
-    if q.kind == "when" and len(items) == 1:
-        phrase = annotate(phrase, c.passage.date, c.text)
-    return f"{phrase} [{marker}]"
-
-
-def _span(q: ParsedQuestion, c: Candidate) -> str | None:
-    """The reading model's answer span in the sentence when it is confident (not for lists and overviews, whose
-    points are whole sentences)."""
-    r = c.reading
-    if r is None or r.span is None or r.span_prob < SPAN_MIN or q.kind == "overview" or q.multi:
-        return None
-    text = c.text[r.span[0] : r.span[1]].strip(" ,;:.\"'“”‘’()")
-    return text if len(text) >= 2 else None
-
-
 def _list_items(q: ParsedQuestion, ranked: list[Candidate]) -> list[Candidate]:
     """The best sentence plus close runners-up that each add an item of the expected type not listed yet."""
     best = ranked[0]
-    chosen, seen = [best], set(_items(q, best))
+    chosen, seen = [best], set(answer_items(q, best))
     for c in ranked[1:]:
         if len(chosen) >= LIST_POINTS or c.prob < LIST_RATIO * best.prob:
             break
-        new = set(_items(q, c)) - seen
+        new = set(answer_items(q, c)) - seen
         if q.expected and not new:
             continue
         seen.update(new)
