@@ -1,5 +1,5 @@
-"""What the UI adds around the chat: example questions from the corpus, date ranges per source, the Markdown export,
-the warm-up before serving, and a theme whose fonts have every glyph."""
+"""What the UI adds around the chat: example questions the assistant answers, thumbs feedback, date errors worded
+for a person, date ranges per source, the Markdown export, the warm-up before serving, and complete theme fonts."""
 
 import re
 
@@ -7,12 +7,13 @@ from assistant.answer.types import Answer, Citation
 from assistant.documents import Article
 from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
-from assistant.ui.examples import example_questions, question_from_title
+from assistant.ui.examples import candidate_questions, example_questions, questions_from_title
 from assistant.ui.export import conversation_markdown, md_escape, md_url
 from assistant.ui.render import ChatEntry
 
 ARTS = [
-    Article(id="a", title="Readout of the Call with Chancellor Scholz", date="2024-02-01", source="The White House",
+    Article(id="a", title="Readout of President Biden’s Call with Chancellor Scholz of Germany", date="2024-02-01",
+            source="The White House",
             text="President Biden spoke with Chancellor Scholz of Germany about Ukraine and energy."),
     Article(id="b", title="Fact Sheet: Biden meets Kishida", date="2023-01-13", source="The White House",
             text="President Biden welcomed Prime Minister Kishida to the White House. They discussed Taiwan."),
@@ -23,23 +24,36 @@ ARTS = [
 ]  # fmt: skip
 
 
-def test_questions_come_from_titles_one_source_after_another():
-    readout = question_from_title("Readout of the Call with Chancellor Scholz")
-    assert readout == "What came out of the Call with Chancellor Scholz?"
-    assert question_from_title("Fact Sheet: Biden meets Kishida") == "What do the articles say about “Biden meets Kishida”?"
-    assert question_from_title("x" * 200) is None and question_from_title("  ") is None
-    docs = [{"title": a.title, "source": a.source} for a in ARTS]  # newest first
-    qs = example_questions(docs, n=3)
-    assert qs == [
-        "What came out of the Call with Chancellor Scholz?",
-        "What do the articles say about “Blinken in Jakarta”?",  # the second source before the first's second title
-        "What do the articles say about “Biden meets Kishida”?",
+def test_questions_are_ones_a_person_asks_from_recent_readouts():
+    readout = "Readout of President Biden’s Call with His Majesty King Abdullah II of Jordan"
+    assert questions_from_title(readout, "2024-12-09") == [
+        "What did President Biden and King Abdullah II discuss?",
+        "Who did President Biden call in December 2024?",
     ]
-    assert example_questions(docs + docs, n=10) == example_questions(docs, n=10)  # no duplicates
-    assert example_questions([], n=5) == []
+    meeting = questions_from_title("Readout of Vice President Kamala Harris’ Meeting with Prime Minister Trudeau of Canada")
+    assert meeting == ["What did Vice President Kamala Harris and Prime Minister Trudeau discuss?"]
+    assert questions_from_title("Pezeshkian visits Baku as Iran seeks ties") == ["Who did Pezeshkian meet in Baku?"]
+    assert questions_from_title("Art in Embassies") == [] and questions_from_title("Readout of a, b, and c") == []
+    docs = [
+        {"title": "Readout of President Biden’s Call with Chancellor Scholz of Germany", "date": "2024-02-01"},
+        {"title": "Readout of Secretary Blinken’s Meeting with Foreign Minister Wang Yi", "date": "2023-11-10"},
+        {"title": "Readout of President Biden’s Meeting with Prime Minister Kishida of Japan", "date": "2023-03-13"},
+        {"title": "Readout of President Biden’s Call with President Macron of France", "date": "2021-01-13"},
+        {"title": "Art in Embassies", "date": "2026-01-01"},
+    ]  # newest readout first; 2021 is more than a year before the newest readout
+    qs = candidate_questions(docs)
+    assert qs == [
+        "What did President Biden and Chancellor Scholz discuss?",
+        "Who did Secretary Blinken meet in November 2023?",  # one leader after another, the two kinds in turn
+        "What did President Biden and Prime Minister Kishida discuss?",
+    ]
+    asked = []
+    kept = example_questions(docs, lambda q: asked.append(q) or "Blinken" not in q, n=5)
+    assert asked == qs and kept == [qs[0], qs[2]]  # a refused question is dropped
+    assert example_questions(docs, lambda q: True, n=1) == qs[:1] and example_questions([], lambda q: True) == []
 
 
-def test_store_date_ranges_per_source_and_examples_from_the_index(hash_settings):
+def test_store_date_ranges_per_source_and_examples_the_assistant_answers(hash_settings):
     from assistant.ui.app import AssistantUI
 
     pipe = Pipeline(hash_settings)
@@ -50,12 +64,58 @@ def test_store_date_ranges_per_source_and_examples_from_the_index(hash_settings)
         assert (wh.first, wh.last, wh.documents, wh.undated) == ("2023-01-13", "2024-02-01", 2, 0)
         assert (state.first, state.last, state.documents, state.undated) == ("2022-07-10", "2022-07-10", 2, 1)
         ui = AssistantUI(pipe)
-        assert ui.examples()[0] == "What came out of the Call with Chancellor Scholz?"  # the newest title
-        assert len(ui.examples()) == 4
+        offered = ui.examples()
+        assert offered and all(q in candidate_questions(pipe.store.find_documents("", limit=2000)) for q in offered)
+        for q in offered:  # every example offered is answered, not refused
+            ans = pipe.ask(q)
+            assert not ans.refused and ans.citations, q
+        assert not ui.answers("What did the Pope say about whales in Antarctica?")
         html = ui.ranges_html()
         assert "2023-01-13</td><td>2024-02-01" in html and "U.S. Department of State" in html
     finally:
         pipe.close()
+
+
+def test_bad_dates_are_worded_for_a_person_and_ask_nothing(hash_settings):
+    import pytest
+
+    from assistant.errors import AssistantError
+    from assistant.ui.app import AssistantUI
+    from assistant.ui.handlers import date_problem
+
+    assert date_problem("2024-13-01", "") == "Since: '2024-13-01' is not a date; use YYYY-MM-DD, e.g. 2024-03-01."
+    assert date_problem("", "soon").startswith("Until: 'soon' is not a date")
+    assert date_problem("2025-01-01", "2024-01-01") == "Since (2025-01-01) is after Until (2024-01-01); swap them."
+    assert date_problem("2024-01-01", "2024-12-31") is None and date_problem(None, " ") is None
+    pipe = Pipeline(hash_settings)
+    try:
+        index_articles(pipe.store, pipe.embedder, ARTS, pipe.settings)
+        ui = AssistantUI(pipe)
+        (step,) = ui.steps("Who met Retno Marsudi?", [], "2024-13-01", "", "All sources", 4)
+        assert step.field_error.startswith("Since: '2024-13-01'") and step.turns == [] and step.kept == "Who met Retno Marsudi?"
+        with pytest.raises(AssistantError, match="is not a date"):
+            ui.api_ask("Who met Retno Marsudi?", [], "2024-13-01")
+    finally:
+        pipe.close()
+
+
+def test_a_user_error_through_the_api_reaches_the_client_without_a_traceback():
+    import gradio as gr
+    import pytest
+
+    from assistant.errors import AssistantError
+    from assistant.ui.app import _reported
+
+    def ask(question: str, since: str = "") -> dict:
+        raise AssistantError("Since: 'x' is not a date; use YYYY-MM-DD, e.g. 2024-03-01.")
+
+    wrapped = _reported(gr, ask)
+    with pytest.raises(gr.Error) as err:
+        wrapped("q", since="x")
+    assert err.value.print_exception is False and "is not a date" in err.value.message
+    import inspect
+
+    assert list(inspect.signature(wrapped).parameters) == ["question", "since"]  # Gradio builds the API from it
 
 
 PAYLOAD = "Talks <script>alert(1)</script> in [Rome](javascript:x) with *stars* & _under_\n# not a heading\n1. no list"
@@ -130,7 +190,7 @@ def test_theme_fonts_have_every_latin_glyph():
     assert files
     latin = {ord(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789’“”–·"}
     for name in files:
-        needed = latin | ({ord("✓"), ord("✗")} if name.startswith("SourceSansPro/") else set())  # the feedback buttons
+        needed = latin | ({ord("×")} if name.startswith("SourceSansPro/") else set())  # the filter chips
         cmap = TTFont(STATIC_FONTS_DIR / name).getBestCmap()
         assert needed <= set(cmap), f"{name} lacks {sorted(chr(c) for c in needed - set(cmap))}"
 
@@ -153,6 +213,32 @@ def test_feedback_from_the_ui_names_the_article_by_title_and_keeps_the_history(h
         assert first.doc_ids == ["c"] and first.answers == ["Jakarta"] and first.type == "followup"
         assert first.history == [{"question": "Who met Retno Marsudi?", "answer": turns[0].answer.answer}]
         assert second.answers == [] and second.article == "no such title" and second.question == "Where?"
+    finally:
+        pipe.close()
+
+
+def test_a_thumbs_up_is_recorded_and_a_thumbs_down_waits_for_its_correction(hash_settings):
+    from assistant.feedback import FeedbackStore
+    from assistant.ui.app import AssistantUI
+
+    pipe = Pipeline(hash_settings)
+    try:
+        index_articles(pipe.store, pipe.embedder, ARTS, pipe.settings)
+        ui = AssistantUI(pipe)
+        qs = ("Who met Retno Marsudi?", "Where did Secretary Blinken meet her?", "Who spoke with Chancellor Scholz?")
+        turns = []
+        for q in qs:
+            turns.append(ui.turn_for(q, turns, ui._filters("", "", "All sources"), 4))
+        message, waiting = ui.like(turns, 3, False)  # the Chatbot's index of the second answer
+        assert waiting == 1 and "answer 2" in message and not hash_settings.feedback_path.exists()
+        ui.feedback(turns, waiting, "down", "Jakarta", "")
+        message, waiting = ui.like(turns, [3, 0], True)
+        assert waiting is None and "right answer" in message
+        assert ui.like(turns, 7, True) == ("Choose an answer of this conversation.", None)
+        assert ui.like(turns, 1, "") == ("", None)  # a thumb taken back records nothing
+        down, up = FeedbackStore(hash_settings.feedback_path).read()
+        assert (down.verdict, down.question, down.answers) == ("down", qs[1], ["Jakarta"])
+        assert (up.verdict, up.question, [h["question"] for h in up.history]) == ("up", qs[1], [qs[0]])
     finally:
         pipe.close()
 
@@ -200,3 +286,16 @@ def test_the_self_sent_warm_up_event_sends_no_telemetry(monkeypatch):
     monkeypatch.setattr(gradio_client, "Client", Recorder)
     app.warm_events("http://127.0.0.1:1/", None)
     assert seen.get("analytics_enabled") is False
+
+
+def test_handlers_and_rendering_run_without_gradio():
+    """What the buttons do is plain Python: importing it (and the HTML rendering) does not import gradio."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, assistant.ui.handlers, assistant.ui.render, assistant.ui.sources, assistant.ui.examples; "
+        "print('gradio' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

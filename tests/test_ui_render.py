@@ -1,23 +1,31 @@
-"""Pure rendering of answers and sources: markers, highlight, escaping."""
+"""Pure rendering of the chat and the sources panel: markers, one card per article, site links, the follow-up line,
+a refusal's closest articles, Chatbot messages, and escaping."""
 
 from assistant.answer.types import Answer, Citation
 from assistant.ui.render import (
     ChatEntry,
-    highlight,
+    chat_messages,
+    link,
     paragraph_around,
     render_answer,
     render_conversation,
-    render_sources,
     safe_url,
+    site_name,
 )
+from assistant.ui.sources import group_by_article, highlight, render_sources
 
 TEXT = "First paragraph.\nIRNA noted that <b>he</b> was greeted by Eyyubov. More text.\nLast."
+LONG_URL = "https://www.whitehouse.gov/briefing-room/statements-releases/2024/02/01/readout-of-a-very-long-title/"
 
 
-def _cite(marker=1, url="https://example.test/a"):
+def _cite(marker=1, url="https://example.test/a", doc="d"):
     start = TEXT.index("IRNA")
     end = TEXT.index("Eyyubov.") + len("Eyyubov.")
-    return Citation(marker, "d", "c", "Title <script>", None, "Src", url, TEXT[start:end], start, end)
+    return Citation(marker, doc, "c", "Title <script>", None, "Src", url, TEXT[start:end], start, end)
+
+
+def _answer(citations, text="Answer [1]", refused=False, **kw):
+    return Answer(question="q", answer=text, refused=refused, citations=citations, retrieved=[], timings_ms={}, **kw)
 
 
 def test_markers_become_buttons_and_invalid_ones_vanish():
@@ -37,43 +45,57 @@ def test_highlight_marks_the_exact_span_inside_its_paragraph():
 
 def test_article_and_user_text_are_escaped_everywhere():
     payload = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
-    ans = Answer(
-        question=payload,
-        answer=f"{payload} [1]",
-        refused=False,
-        citations=[_cite(url="javascript:alert(1)")],
-        retrieved=[],
-        timings_ms={},
-    )
+    ans = _answer([_cite(url="javascript:alert(1)")], text=f"{payload} [1]", standalone_question=payload)
     turn = ChatEntry(question=payload, answer=ans, paragraphs={1: paragraph_around(TEXT, ans.citations[0].start, 0)})
-    html = render_conversation([turn]) + render_sources([turn])
+    refusal = _answer([], text="No.", refused=True, closest=[{"title": payload, "url": "javascript:x", "date": payload}])
+    turns = [turn, ChatEntry(question=payload, answer=refusal, paragraphs={})]
+    html = render_conversation(turns) + render_sources(turns) + "".join(m["content"] for m in chat_messages(turns))
     assert "<script" not in html and "<img" not in html and "onerror=" not in html.replace("onerror=&quot;", "")
     assert "&lt;script&gt;" in html
     assert 'href="javascript' not in html  # a javascript: URL is shown as text, never a link
 
 
-def test_safe_url():
+def test_safe_url_and_links_read_as_the_site():
     assert safe_url("https://www.whitehouse.gov/x") == "https://www.whitehouse.gov/x"
     assert safe_url("javascript:alert(1)") is None and safe_url("data:text/html,x") is None and safe_url(None) is None
+    assert site_name(LONG_URL) == "whitehouse.gov" and site_name("https://state.gov") == "state.gov"
+    html = link(LONG_URL)
+    assert ">whitehouse.gov</a>" in html and f'href="{LONG_URL}"' in html and 'rel="noopener noreferrer"' in html
+    assert link("javascript:alert(1)") == "javascript:alert(1)"  # text, not a link
 
 
-def test_refusal_lists_closest_articles():
-    ans = Answer(
-        question="q",
-        answer="The indexed articles do not say.",
-        refused=True,
-        citations=[],
-        retrieved=[],
-        timings_ms={},
-        closest=[{"doc_id": "d", "title": "Near <i>miss</i>", "date": None}],
-    )
-    html = render_sources([ChatEntry("q", ans, {})])
-    assert "Closest articles" in html and "Near &lt;i&gt;miss&lt;/i&gt;" in html
+def test_one_card_per_article_with_all_its_quotes():
+    cites = [_cite(1, LONG_URL, "d"), _cite(2, "https://x.test/b", "e"), _cite(3, LONG_URL, "d")]
+    assert [[c.marker for c in g] for g in group_by_article(cites)] == [[1, 3], [2]]
+    html = render_sources([ChatEntry("q", _answer(cites), {})])
+    assert html.count('class="src-card"') == 2 and html.count('class="quote"') == 3
+    first = html[html.index('id="card-0-0"') : html.index('id="card-0-1"')]
+    assert 'id="src-0-1"' in first and 'id="src-0-3"' in first and 'id="src-0-2"' not in first  # markers find their quote
+    assert "[1][3]" in first and ">whitehouse.gov</a>" in first and f">{LONG_URL}<" not in html
+
+
+def test_follow_up_shows_how_it_was_understood():
+    follow = _answer([_cite()], standalone_question="What did Pezeshkian discuss in Baku?")
+    messages = chat_messages([ChatEntry("q0", _answer([_cite()]), {}), ChatEntry("What did he discuss?", follow, {})])
+    assert [m["role"] for m in messages] == ["user", "assistant", "user", "assistant"]  # answer i is message 2i+1
+    assert "understood as" not in messages[0]["content"]
+    assert 'class="understood">understood as: What did Pezeshkian discuss in Baku?' in messages[2]["content"]
+
+
+def test_refusal_lists_closest_articles_once_as_links():
+    closest = [
+        {"doc_id": "d", "title": "Near <i>miss</i>", "date": "2024-01-02", "source": "Wire", "url": LONG_URL},
+        {"doc_id": "e", "title": "No link", "date": None, "source": "Wire", "url": None},
+    ]
+    text = "The indexed articles do not say. Closest articles: Near <i>miss</i> (2024-01-02); No link (date unknown)."
+    entry = ChatEntry("q", _answer([], text=text, refused=True, closest=closest), {})
+    html = render_conversation([entry])
+    assert html.count("Closest articles") == 1 and html.count("Near &lt;i&gt;miss&lt;/i&gt;") == 1
+    assert f'<a href="{LONG_URL}"' in html and ">Near &lt;i&gt;miss&lt;/i&gt;</a>" in html
+    assert "No link" in html and "Closest articles" not in render_sources([entry])
 
 
 def test_overview_points_render_as_a_list_with_their_markers():
-    from assistant.ui.render import render_answer
-
     html = render_answer("- They agreed on <b>trade</b>. [1]\n- They discussed energy. [2]\n\nMore. [3]", 1, {1, 2})
     assert html.startswith("<ul><li>They agreed on &lt;b&gt;trade&lt;/b&gt;.")
     assert html.count("<li>") == 2 and 'data-cite="2"' in html and 'data-cite="3"' not in html

@@ -6,6 +6,7 @@ Gradio is imported only here (it takes seconds to import), and only when `assist
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable
@@ -13,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError
-from assistant.ui.handlers import ALL_SOURCES, EXAMPLES, AssistantUI
-from assistant.ui.render import CSS, HEAD, esc, render_conversation, render_sources
+from assistant.ui.handlers import AssistantUI
+from assistant.ui.render import CSS, HEAD
 
 if TYPE_CHECKING:
     from assistant.pipeline import Pipeline
@@ -42,10 +43,6 @@ def _import_gradio():
     return gr
 
 
-def _status(message: str) -> str:
-    return f'<p class="fb-message">{esc(message)}</p>'
-
-
 def theme():
     """Gradio's default theme with complete fonts only. Its semi-bold Source Sans Pro (and IBM Plex Mono) files are
     subsets of a few dozen glyphs, so bold text mixed their few capitals with another font's letters ("Baku" with a
@@ -61,121 +58,14 @@ def theme():
 def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
     """The gr.Blocks app."""
     gr = _import_gradio()
+    from assistant.ui.chat_tab import build_chat_tab
     from assistant.ui.cite_tab import build_cite_tab
 
     ui = AssistantUI(pipe, ingest_dir)
     with gr.Blocks(title="Diplomacy news assistant", analytics_enabled=False) as app:
         gr.Markdown("## Diplomacy news assistant\nAnswers come only from the indexed articles, with their sources.")
         with gr.Tab("Chat"):
-            turns = gr.State([])
-            with gr.Row():
-                with gr.Column(scale=3):
-                    conv = gr.HTML(render_conversation([]), elem_id="conversation")
-                    first = ui.examples()
-                    with gr.Column(elem_id="examples", visible=bool(first)) as examples_box:
-                        gr.Markdown("Try a question about the newest articles:")
-                        example_btns = [
-                            gr.Button(
-                                first[i] if i < len(first) else "",
-                                visible=i < len(first),
-                                size="sm",
-                                elem_classes=["example"],
-                                elem_id=f"example-{i}",
-                            )
-                            for i in range(EXAMPLES)
-                        ]
-                    question = gr.Textbox(
-                        label="Question",
-                        placeholder="Who greeted Pezeshkian at the airport?",
-                        elem_id="question",
-                        lines=1,
-                        max_lines=4,
-                    )
-                    with gr.Row():
-                        ask_btn = gr.Button("Ask", variant="primary", elem_id="ask")
-                        new_btn = gr.Button("New conversation", elem_id="new")
-                        export_btn = gr.Button("Export as Markdown", elem_id="export-btn", interactive=False)
-                    with gr.Group(visible=False, elem_id="feedback") as fb_box:
-                        fb_turn = gr.Dropdown([], label="Was this answer right?", elem_id="fb-turn")
-                        with gr.Row():  # thumbs up/down as ✓/✗: glyphs of the UI font (emoji fonts may be missing)
-                            up_btn = gr.Button("✓ Right", elem_id="fb-up", size="sm")
-                            down_btn = gr.Button("✗ Wrong", elem_id="fb-down", size="sm")
-                        with gr.Column(visible=False) as fb_down_box:
-                            correction = gr.Textbox(label="The right answer (optional)", elem_id="fb-correction")
-                            article = gr.Textbox(
-                                label="The article that supports it: id or title (optional)", elem_id="fb-article"
-                            )
-                            send_btn = gr.Button("Send feedback", elem_id="fb-send", size="sm")
-                    fb_status = gr.HTML("", elem_id="fb-status")
-                    with gr.Group(visible=False, elem_id="export") as export_box:
-                        export_md = gr.Textbox(
-                            label="The conversation as Markdown (copy button at the top right)",
-                            lines=8,
-                            buttons=["copy"],
-                            elem_id="export-md",
-                        )
-                        export_file = gr.File(label="Download", elem_id="export-file")
-                    with gr.Accordion("Filters", open=False):
-                        with gr.Row():
-                            since = gr.Textbox(label="Since (YYYY-MM-DD)", elem_id="since")
-                            until = gr.Textbox(label="Until (YYYY-MM-DD)", elem_id="until")
-                        source = gr.Dropdown(ui.sources(), value=ALL_SOURCES, label="Source", allow_custom_value=True)
-                        k = gr.Slider(1, 20, value=pipe.settings.k, step=1, label="Passages")
-                with gr.Column(scale=2):
-                    gr.Markdown("### Sources")
-                    panel = gr.HTML(render_sources([]), elem_id="sources")
-            outputs = [conv, panel, turns, question]
-            after_outputs = [examples_box, fb_box, fb_turn, fb_down_box, fb_status, export_btn, export_box]
-
-            def after(entries):
-                """Examples only on the empty chat; feedback and export once there is an answer."""
-                choices = [(f"{i + 1}. {t.question[:90]}", i) for i, t in enumerate(entries or [])]
-                return (
-                    gr.Column(visible=not entries),
-                    gr.Group(visible=bool(entries)),
-                    gr.Dropdown(choices=choices, value=choices[-1][1] if choices else None),
-                    gr.Column(visible=False),
-                    "",
-                    gr.Button(interactive=bool(entries)),
-                    gr.Group(visible=False),  # an export is of the conversation as it was: hidden once it changes
-                )
-
-            for trigger, asked in ((ask_btn.click, question), (question.submit, question)):
-                trigger(ui.chat, [asked, turns, since, until, source, k], outputs, api_visibility="private").then(
-                    after, turns, after_outputs, api_visibility="private"
-                )
-            for btn in example_btns:
-                btn.click(ui.chat, [btn, turns, since, until, source, k], outputs, api_visibility="private").then(
-                    after, turns, after_outputs, api_visibility="private"
-                )
-            new_btn.click(
-                lambda: (render_conversation([]), render_sources([]), [], ""), None, outputs, api_visibility="private"
-            ).then(after, turns, after_outputs, api_visibility="private")
-            up_btn.click(
-                lambda t, i: (_status(ui.feedback(t, i, "up")), gr.Column(visible=False)),
-                [turns, fb_turn],
-                [fb_status, fb_down_box],
-                api_visibility="private",
-            )
-            down_btn.click(lambda: (gr.Column(visible=True), ""), None, [fb_down_box, fb_status], api_visibility="private")
-            send_btn.click(
-                lambda t, i, c, a: (_status(ui.feedback(t, i, "down", c, a)), gr.Column(visible=False), "", ""),
-                [turns, fb_turn, correction, article],
-                [fb_status, fb_down_box, correction, article],
-                api_visibility="private",
-            )
-            export_btn.click(
-                lambda t: (*ui.export(t), gr.Group(visible=bool(t))),
-                turns,
-                [export_md, export_file, export_box],
-                api_visibility="private",
-            )
-
-            def refresh_examples():
-                found = ui.examples()
-                return [gr.Button(found[i] if i < len(found) else "", visible=i < len(found)) for i in range(EXAMPLES)]
-
-            app.load(refresh_examples, None, example_btns, api_visibility="private")
+            build_chat_tab(gr, app, ui)
         with gr.Tab("Find the source"):
             build_cite_tab(gr, pipe)
         with gr.Tab("Ingest"):
@@ -201,8 +91,22 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
                 [corpus_stats, ranges, table],
                 api_visibility="private",
             )
-        gr.api(ui.api_ask, api_name="ask")
+        gr.api(_reported(gr, ui.api_ask), api_name="ask")
     return app
+
+
+def _reported(gr, fn: Callable) -> Callable:
+    """`fn` with a user error (AssistantError: a bad date, the Chroma server gone) sent to the client as one line,
+    without a traceback in the server log; its signature is kept (Gradio builds the API from it)."""
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except AssistantError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+
+    return call
 
 
 def warm_events(url: str, auth: tuple[str, str] | None) -> None:

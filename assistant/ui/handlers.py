@@ -5,9 +5,12 @@ The Gradio layout and wiring live in `assistant.ui.app`; everything here is plai
 
 from __future__ import annotations
 
+import datetime as dt
 import queue
 import tempfile
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,13 +19,46 @@ from assistant.feedback import FeedbackStore, make_feedback
 from assistant.retrieval.filters import Filters, parse_filters
 from assistant.ui.examples import example_questions
 from assistant.ui.export import conversation_markdown
-from assistant.ui.render import ChatEntry, esc, paragraph_around, render_conversation, render_sources
+from assistant.ui.render import ChatEntry, error_html, esc, paragraph_around, pending_html, render_conversation
+from assistant.ui.sources import render_sources
 
 if TYPE_CHECKING:
     from assistant.pipeline import Pipeline
 
 ALL_SOURCES = "All sources"
 EXAMPLES = 5  # example questions on the empty chat
+
+
+class FilterError(AssistantError, ValueError):
+    """A filter field holds something that is not a date, or the dates exclude every article."""
+
+
+def date_problem(since: str | None, until: str | None) -> str | None:
+    """What is wrong with the date filters, worded for a person, or None."""
+    days = {}
+    for label, raw in (("Since", since), ("Until", until)):
+        raw = (raw or "").strip()
+        if not raw:
+            continue
+        try:
+            days[label] = dt.date.fromisoformat(raw[:10])
+        except ValueError:
+            return f"{label}: '{raw[:40]}' is not a date; use YYYY-MM-DD, e.g. 2024-03-01."
+    if len(days) == 2 and days["Since"] > days["Until"]:
+        return f"Since ({days['Since']}) is after Until ({days['Until']}); swap them."
+    return None
+
+
+@dataclass
+class Step:
+    """What the chat shows at one moment: the answered turns, a question being answered and what follows it (a
+    stream, an error), the text left in the question box, and a message for the date fields."""
+
+    turns: list[ChatEntry] = field(default_factory=list)
+    pending: str | None = None
+    tail: str = ""
+    kept: str = ""
+    field_error: str = ""
 
 
 class AssistantUI:
@@ -34,6 +70,7 @@ class AssistantUI:
         self._feedback = feedback
         self._exports: tempfile.TemporaryDirectory | None = None
         self._ingest_lock = threading.Lock()
+        self._examples: tuple[int, list[str]] | None = None  # (documents indexed, examples checked then)
 
     @property
     def feedback_store(self) -> FeedbackStore:
@@ -53,7 +90,7 @@ class AssistantUI:
 
     # ---- chat
     def _filters(self, since: str, until: str, source: str) -> Filters:
-        return parse_filters(since, until, None if source == ALL_SOURCES else source)
+        return parse_filters(since, until, None if source in (ALL_SOURCES, None) else source)
 
     def turn_for(self, question: str, history: list[ChatEntry], filters: Filters, k: int, on_token=None) -> ChatEntry:
         """Answer a question in the context of a session's earlier turns."""
@@ -66,14 +103,18 @@ class AssistantUI:
                 paragraphs[c.marker] = paragraph_around(doc["text"], c.start, c.end)
         return ChatEntry(question=question, answer=ans, paragraphs=paragraphs)
 
-    def chat(self, question, turns, since, until, source, k):
-        """Streamed chat step: show the question at once, then the checked answer."""
+    def steps(self, question, turns, since, until, source, k) -> Iterator[Step]:
+        """A chat step as it unfolds: the question at once, streamed LLM tokens, then the checked answer (or an
+        error, the question kept in the box). A bad date answers nothing and names the field (`Step.field_error`)."""
         turns = list(turns or [])
         question = (question or "").strip()
         if not question:
-            yield render_conversation(turns), render_sources(turns), turns, ""
+            yield Step(turns)
             return
-        yield render_conversation(turns, pending=question), render_sources(turns), turns, ""
+        if problem := date_problem(since, until):
+            yield Step(turns, kept=question, field_error=problem)
+            return
+        yield Step(turns, pending=question)
         tokens: queue.Queue = queue.Queue()
         result: dict = {}
 
@@ -89,30 +130,45 @@ class AssistantUI:
         streamed = ""
         while (token := tokens.get()) is not None:  # LLM tokens stream in; the checked answer replaces them
             streamed += token
-            yield render_conversation(turns, pending=question, partial=streamed), render_sources(turns), turns, ""
+            yield Step(turns, pending=question, tail=pending_html(streamed))
         if "error" in result:
-            err = f'<p class="error">{esc(result["error"])}</p>'
-            yield render_conversation(turns) + err, render_sources(turns), turns, question
+            yield Step(turns, pending=question, tail=error_html(result["error"]), kept=question)
             return
-        turns.append(result["turn"])
-        yield render_conversation(turns), render_sources(turns), turns, ""
+        yield Step([*turns, result["turn"]])
+
+    def chat(self, question, turns, since, until, source, k):
+        """The chat step as (transcript HTML, sources HTML, turns, text left in the question box)."""
+        for s in self.steps(question, turns, since, until, source, k):
+            tail = s.tail or (error_html(s.field_error) if s.field_error else "")
+            pending = s.pending or (s.kept if s.field_error else None)
+            yield render_conversation(s.turns, pending, tail), render_sources(s.turns), s.turns, s.kept
 
     def api_ask(
         self, question: str, history: list | None = None, since: str = "", until: str = "", source: str = "", k: int = 8
     ) -> dict:
-        """The same JSON as `assistant ask --json`."""
+        """The same JSON as `assistant ask --json`; a user error raises AssistantError (the app reports it to the
+        client in one line, with no traceback in the server log)."""
+        if problem := date_problem(since, until):
+            raise FilterError(problem)
         hist = [h for h in (history or []) if isinstance(h, dict)]
-        try:
-            ans = self.pipe.ask(question, history=hist, filters=self._filters(since, until, source), k=int(k))
-        except AssistantError as exc:  # e.g. the Chroma server did not answer: the client gets the one line
-            import gradio as gr  # imported by the app that calls this; not through ui/app.py, which imports this module
-
-            raise gr.Error(str(exc)) from exc
+        ans = self.pipe.ask(question, history=hist, filters=self._filters(since, until, source), k=int(k))
         return ans.to_dict()
 
     def examples(self) -> list[str]:
-        """Example questions from the newest indexed titles (enough of them that a source with older articles shows)."""
-        return example_questions(self.pipe.store.find_documents("", limit=2000), EXAMPLES)
+        """Example questions from the indexed titles that the assistant answers (not refuses), checked once per
+        index size (a few milliseconds to a second each)."""
+        docs = self.pipe.store.find_documents("", limit=2000)
+        if self._examples is None or self._examples[0] != len(docs):
+            self._examples = (len(docs), example_questions(docs, self.answers, EXAMPLES))
+        return list(self._examples[1])
+
+    def answers(self, question: str) -> bool:
+        """Whether the assistant answers `question` (with citations) rather than refusing it."""
+        try:
+            ans = self.pipe.ask(question, k=self.pipe.settings.k)
+        except AssistantError:
+            return False
+        return not ans.refused and bool(ans.citations)
 
     # ---- feedback and export
     def resolve_article(self, text: str) -> str | None:
@@ -150,6 +206,20 @@ class AssistantUI:
         )
         kept = "recorded with your correction" if item.correction else "recorded (add the right answer to make it a test case)"
         return f"Thanks: {kept}.{note}"
+
+    def like(self, turns: list[ChatEntry], message: int | list | tuple, liked: bool | str) -> tuple[str, int | None]:
+        """A Chatbot thumbs up/down on message `message` (answer i is message 2i+1). A thumbs up is recorded at once;
+        a thumbs down returns the answer's index: the correction fields open for it and Send records it. Returns
+        (the message shown, the index of the answer awaiting a correction or None)."""
+        n = message[0] if isinstance(message, list | tuple) else message
+        i = int(n) // 2
+        if not 0 <= i < len(turns or []):
+            return "Choose an answer of this conversation.", None
+        if liked is True:
+            return self.feedback(turns, i, "up"), None
+        if liked is False:
+            return f"Thumbs down on answer {i + 1}: the right answer and its article are optional; press Send.", i
+        return "", None  # the thumb was taken back
 
     def export(self, turns: list[ChatEntry]) -> tuple[str, str | None]:
         """The conversation as Markdown, and a file of it to download."""

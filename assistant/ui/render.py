@@ -1,4 +1,5 @@
-"""Pure HTML rendering for the UI: answers with clickable markers, sources with the cited span highlighted.
+"""Pure HTML rendering of the chat: questions (with how a follow-up was understood), answers with clickable markers,
+a refusal's closest articles, and the transcript as Gradio Chatbot messages.
 
 Every piece of article or user text goes through `html.escape`; nothing from an article is ever markup.
 """
@@ -10,36 +11,58 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from assistant.answer.types import Answer, Citation, Turn
+from assistant.answer.types import Answer, Turn
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+_CLOSEST = " Closest articles:"  # the pipeline's refusal text lists them; the UI shows them once, as links
+MAX_LINK = 40  # characters of a shortened URL when a link has no readable host
 
 CSS = """
-.conv { display: flex; flex-direction: column; gap: 12px; }
-.turn .q { font-weight: 600; margin-bottom: 4px; }
-.turn .a p { margin: 0 0 8px 0; }
-.turn .a.refused { color: #8a5300; }
+#chat .q { font-weight: 600; }
+#chat .understood { font-weight: 400; font-size: 0.85em; opacity: 0.8; margin-top: 4px; }
+#chat .a p { margin: 0 0 8px 0; }
+#chat .a.refused > p:first-child { color: #8a5300; }
+#chat .a ul { margin: 0 0 8px 1.2em; padding: 0; }
+#chat .closest ul { margin: 4px 0 0 1.2em; padding: 0; }
+#chat .error { color: #b00020; }
 .cite { border: none; background: #e8eefc; color: #1a4fd6; border-radius: 4px; padding: 0 4px; cursor: pointer;
         font-size: 0.85em; }
-.src-card { border: 1px solid #ddd; border-radius: 6px; padding: 8px; margin-bottom: 8px; }
+#sources { max-height: 72vh; overflow-y: auto; }
+.src-card { border: 1px solid #ddd; border-radius: 8px; padding: 8px 10px; margin-bottom: 8px; }
 .src-card.active { border-color: #1a4fd6; box-shadow: 0 0 0 2px #c7d6fb; }
-.src-card .meta { color: #555; font-size: 0.85em; }
+.src-card .meta, .closest .meta { color: #555; font-size: 0.85em; }
+.src-card .qn { color: #1a4fd6; font-size: 0.85em; font-weight: 600; margin-right: 4px; }
+.src-card .quote { border-left: 3px solid #e3e3e3; padding-left: 8px; margin-top: 6px; }
+.src-card .quote.active { border-left-color: #1a4fd6; }
+.src-card .quote p { margin: 2px 0; }
 .src-card mark { background: #fff3a3; }
 .src-card .unverified { color: #b00020; font-weight: 600; }
+#chips { gap: 6px; }
+#chips button { flex: 0 0 auto; min-width: 0; }
+#fb-status, #date-error { padding: 0 !important; min-height: 0 !important; }
+#fb-status:not(:has(p)), #date-error:not(:has(p)), #chips:not(:has(button)) { display: none !important; }
+#date-error .field-error { color: #b00020; margin: 0; }
 """
 
-# Delegated click handler: a marker brings its source card forward. No inline handlers anywhere.
+# Delegated handlers, no inline ones: a marker brings its article's card forward and highlights its quote; Esc in
+# the question box clears it.
 HEAD = """
 <script>
 document.addEventListener('click', function (e) {
   var b = e.target.closest ? e.target.closest('.cite') : null;
   if (!b) return;
-  var card = document.getElementById('src-' + b.getAttribute('data-turn') + '-' + b.getAttribute('data-cite'));
-  if (!card) return;
-  document.querySelectorAll('.src-card.active').forEach(function (x) { x.classList.remove('active'); });
-  var d = card.closest('details'); if (d) { d.open = true; }
-  card.classList.add('active');
-  card.scrollIntoView({block: 'nearest'});
+  var quote = document.getElementById('src-' + b.getAttribute('data-turn') + '-' + b.getAttribute('data-cite'));
+  if (!quote) return;
+  document.querySelectorAll('.src-card.active, .quote.active').forEach(function (x) { x.classList.remove('active'); });
+  var d = quote.closest('details'); if (d) { d.open = true; }
+  quote.classList.add('active');
+  quote.closest('.src-card').classList.add('active');
+  quote.scrollIntoView({block: 'nearest'});
+});
+document.addEventListener('keydown', function (e) {
+  if (e.key !== 'Escape' || !e.target.closest || !e.target.closest('#question')) return;
+  e.target.value = '';
+  e.target.dispatchEvent(new Event('input', {bubbles: true}));
 });
 </script>
 """
@@ -72,6 +95,23 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+def site_name(url: str | None) -> str:
+    """What a link reads as: the host without "www." ("whitehouse.gov"), or a shortened URL."""
+    ok = safe_url(url)
+    if not ok:
+        return (url or "").strip()[:MAX_LINK]
+    host = (urlparse(ok).hostname or "").removeprefix("www.")
+    return host or ok[:MAX_LINK]
+
+
+def link(url: str | None, text: str | None = None) -> str:
+    """A safe link for http(s) URLs (reading as `text` or the site's name); other schemes are shown as plain text."""
+    ok = safe_url(url)
+    if not ok:
+        return esc(site_name(url))
+    return f'<a href="{esc(ok)}" target="_blank" rel="noopener noreferrer" title="{esc(ok)}">{esc(text or site_name(ok))}</a>'
+
+
 def render_answer(text: str, turn: int, valid: set[int]) -> str:
     """Answer text as paragraphs (a paragraph of "- " lines as a bulleted list, e.g. an overview); valid markers
     become buttons, invalid ones vanish."""
@@ -93,79 +133,62 @@ def render_answer(text: str, turn: int, valid: set[int]) -> str:
     return "".join(out)
 
 
-def render_conversation(turns: list[ChatEntry], pending: str | None = None, partial: str = "") -> str:
-    """The whole chat as HTML, newest last; `pending` is a question still being answered, `partial` its stream."""
-    parts = ['<div class="conv">']
+def question_html(entry_question: str, understood: str | None = None) -> str:
+    """The question as asked and, for a follow-up, how it was understood."""
+    extra = f'<div class="understood">understood as: {esc(understood)}</div>' if understood else ""
+    return f'<div class="q">{esc(entry_question)}</div>{extra}'
+
+
+def answer_html(t: ChatEntry, turn: int) -> str:
+    """An answer with its markers; a refusal with its closest articles once, as links."""
+    ans = t.answer
+    if ans.refused:
+        text = ans.answer.split(_CLOSEST, 1)[0] if ans.closest else ans.answer
+        return f'<div class="a refused">{render_answer(text, turn, set())}{render_closest(ans.closest)}</div>'
+    return f'<div class="a">{render_answer(ans.answer, turn, {c.marker for c in ans.citations})}</div>'
+
+
+def render_closest(closest: list[dict]) -> str:
+    """A refusal's closest articles, once, as links (title, then source and date)."""
+    if not closest:
+        return ""
+    items = "".join(
+        f"<li>{link(d.get('url'), d.get('title') or 'untitled') if safe_url(d.get('url')) else esc(d.get('title'))}"
+        f' <span class="meta">{esc(d.get("source") or "")} · {esc(d.get("date") or "date unknown")}</span></li>'
+        for d in closest[:5]
+    )
+    return f'<div class="closest"><p>Closest articles:</p><ul>{items}</ul></div>'
+
+
+def pending_html(partial: str = "") -> str:
+    """An answer still being written: the streamed text so far, or a searching note."""
+    if partial:
+        return f'<div class="a"><p>{esc(partial)}</p><em>checking citations…</em></div>'
+    return '<div class="a"><em>Searching the articles…</em></div>'
+
+
+def error_html(message: str) -> str:
+    """An error (the Chroma server is gone, ...) in place of an answer; the question stays in the box."""
+    return f'<p class="error">{esc(message)}</p>'
+
+
+def chat_messages(turns: list[ChatEntry], pending: str | None = None, tail: str = "") -> list[dict]:
+    """The transcript as Gradio Chatbot messages: answer i is message 2i+1 (what a like/dislike's index names); a
+    pending question is followed by `tail` (its stream, or an error)."""
+    out: list[dict] = []
     for i, t in enumerate(turns):
-        cls = "a refused" if t.answer.refused else "a"
-        valid = {c.marker for c in t.answer.citations}
-        parts.append(
-            f'<div class="turn" id="turn-{i}"><div class="q">{esc(t.question)}</div>'
-            f'<div class="{cls}">{render_answer(t.answer.answer, i, valid)}</div></div>'
-        )
+        out.append({"role": "user", "content": question_html(t.question, t.answer.standalone_question)})
+        out.append({"role": "assistant", "content": answer_html(t, i)})
     if pending:
-        searching = (
-            f'<div class="a"><p>{esc(partial)}</p><em>checking citations…</em></div>'
-            if partial
-            else '<div class="a"><em>Searching the articles…</em></div>'
-        )
-        parts.append(f'<div class="turn"><div class="q">{esc(pending)}</div>{searching}</div>')
-    if not turns and not pending:
-        parts.append("<p><em>Ask a question about the indexed articles.</em></p>")
-    parts.append("</div>")
-    return "".join(parts)
+        out.append({"role": "user", "content": question_html(pending)})
+        out.append({"role": "assistant", "content": tail or pending_html()})
+    return out
 
 
-def highlight(paragraph: str, para_start: int, c: Citation) -> str:
-    """The paragraph with the cited span wrapped in <mark>, everything escaped."""
-    s, e = c.start - para_start, c.end - para_start
-    if not (0 <= s <= e <= len(paragraph)) or paragraph[s:e] != c.quote:
-        return f"<mark>{esc(c.quote)}</mark>"
-    return f"{esc(paragraph[:s])}<mark>{esc(paragraph[s:e])}</mark>{esc(paragraph[e:])}"
-
-
-def _link(url: str | None) -> str:
-    """A safe link for http(s) URLs; other schemes are shown as plain text."""
-    ok = safe_url(url)
-    return f'<a href="{esc(ok)}" target="_blank" rel="noopener noreferrer">{esc(ok)}</a>' if ok else esc(url or "")
-
-
-def render_card(turn: int, c: Citation, paragraph: tuple[str, int] | None) -> str:
-    """One source: title, source, date, link, and the highlighted sentence in its paragraph."""
-    link = _link(c.url)
-    body = highlight(*paragraph, c) if paragraph else f"<mark>{esc(c.quote)}</mark>"
-    flag = "" if c.verified else ' <span class="unverified">unverified quote</span>'
-    others = "".join(
-        f'<div class="meta">also reported by {esc(o.get("source") or "unknown")} {_link(o.get("url"))}</div>'
-        for o in c.also_reported_by
-    )
-    return (
-        f'<div class="src-card" id="src-{turn}-{c.marker}"><div><b>[{c.marker}] {esc(c.title)}</b>{flag}</div>'
-        f'<div class="meta">{esc(c.source or "unknown source")} · {esc(c.date or "date unknown")} · {link}</div>'
-        f'<p class="para">{body}</p>{others}</div>'
-    )
-
-
-def render_sources(turns: list[ChatEntry]) -> str:
-    """Sources of every turn; the newest turn's are open, older ones folded."""
-    if not turns:
-        return "<p><em>Sources of the answer appear here.</em></p>"
-    parts = []
-    for i in range(len(turns) - 1, -1, -1):
-        t = turns[i]
-        if t.answer.citations:
-            cards = "".join(render_card(i, c, t.paragraphs.get(c.marker)) for c in t.answer.citations)
-        elif t.answer.closest:
-            cards = (
-                "<p>Closest articles:</p><ul>"
-                + "".join(f"<li>{esc(d['title'])} ({esc(d.get('date') or 'date unknown')})</li>" for d in t.answer.closest[:5])
-                + "</ul>"
-            )
-        else:
-            cards = "<p>No sources.</p>"
-        opened = " open" if i == len(turns) - 1 else ""
-        parts.append(f"<details{opened}><summary>{esc(t.question)}</summary>{cards}</details>")
-    return "".join(parts)
+def render_conversation(turns: list[ChatEntry], pending: str | None = None, tail: str = "") -> str:
+    """The whole chat as one HTML string, newest last (the same pieces as the Chatbot messages)."""
+    body = "".join(f'<div class="{m["role"]}">{m["content"]}</div>' for m in chat_messages(turns, pending, tail))
+    return f'<div class="conv">{body or "<p><em>Ask a question about the indexed articles.</em></p>"}</div>'
 
 
 def paragraph_around(text: str, start: int, end: int) -> tuple[str, int]:
