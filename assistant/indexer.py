@@ -80,11 +80,11 @@ def _index(
             continue
         is_update = store.status(item.id) is not None
         sig = signature(item.text)
-        dup = None if is_update else store.dups.find(item.id, sig)
+        dup = None if is_update else store.duplicate_of(item.id, sig)
         if dup is None:
             dup = next((a.id for a, _, _, s in batch if s.jaccard(sig) >= DUP_THRESHOLD), None)
         if dup is not None:
-            store.dups.add_source(dup, item.id, item.source, item.url, item.title, item.date)
+            store.add_other_source(dup, item.id, item.source, item.url, item.title, item.date)
             result.merged += 1
             if progress:
                 progress(1)
@@ -119,7 +119,7 @@ def _flush(
 ) -> None:
     store.begin([a for a, _, _, _ in batch])
     _embed_and_write(store, embedder, [(a, chunks) for a, chunks, _, _ in batch], annotate=True)
-    store.dups.add_many([(article.id, sig) for article, _, _, sig in batch])
+    store.add_signatures([(article.id, sig) for article, _, _, sig in batch])
     for _, chunks, is_update, _ in batch:
         result.chunks += len(chunks)
         if is_update:

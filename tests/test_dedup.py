@@ -38,7 +38,7 @@ def test_same_story_two_outlets_is_one_article_with_two_sources(hash_settings):
     result = index_articles(pipe.store, pipe.embedder, [a, b, other], pipe.settings)
     assert (result.added, result.merged) == (2, 1)
     assert pipe.store.keyword.counts()["documents"] == 2
-    assert [s["source"] for s in pipe.store.dups.sources_of("wire-a")] == ["Outlet B"]
+    assert [s["source"] for s in pipe.store.also_reported_by("wire-a")] == ["Outlet B"]
     # a re-run changes nothing; the duplicate stays merged
     again = index_articles(pipe.store, pipe.embedder, [a, b, other], pipe.settings)
     assert (again.added, again.unchanged, again.merged) == (0, 2, 1)

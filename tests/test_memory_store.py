@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from assistant.documents import Article, Chunk, date_to_int
+from assistant.documents import Article, date_to_int
 from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
 from assistant.retrieval.filters import Filters
@@ -19,9 +19,6 @@ class MemoryVectorIndex:
 
     def __init__(self) -> None:
         self.rows: dict[str, tuple[list[float], dict]] = {}
-
-    def upsert(self, article: Article, chunks: list[Chunk], vectors: list[list[float]]) -> None:
-        self.upsert_many([(article, chunks, vectors)])
 
     def upsert_many(self, items: list[VectorItem]) -> None:
         for article, chunks, vectors in items:

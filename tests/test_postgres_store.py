@@ -133,7 +133,7 @@ def test_pending_document_is_found_and_repaired(hash_settings, pg_url):
     from assistant.ingest.chunking import chunk_article
 
     chunks = chunk_article(half)
-    pipe.store.vectors.upsert(half, chunks, pipe.embedder.embed_batch([c.text for c in chunks]))  # the crash is here
+    pipe.store.vectors.upsert_many([(half, chunks, pipe.embedder.embed_batch([c.text for c in chunks]))])  # the crash is here
     assert pipe.store.status("c")[1] == "pending"
     assert not pipe.store.keyword.search("Scholz", 5)
     report = pipe.store.check()
@@ -210,10 +210,10 @@ def test_feed_state_and_duplicates_are_shared_between_processes(hash_settings, p
     assert r.merged == 1
     assert two.store.status("b-wire") is None
     assert [s["id"] for s in one.store.also_reported_by("b")] == ["b-wire"]
-    one.store.feeds.add("http://example.org/feed.xml")
-    two.store.feeds.commit(FeedRead(url="http://example.org/feed.xml", title="Ex", etag='"e1"', last_modified=None, items=[]))
-    assert one.store.feeds.urls() == ["http://example.org/feed.xml"]
-    assert one.store.feeds.validators("http://example.org/feed.xml") == ('"e1"', None)
+    one.store.add_feed("http://example.org/feed.xml")
+    two.store.commit_feed(FeedRead(url="http://example.org/feed.xml", title="Ex", etag='"e1"', last_modified=None, items=[]))
+    assert one.store.feed_urls() == ["http://example.org/feed.xml"]
+    assert one.store.feed_validators("http://example.org/feed.xml") == ('"e1"', None)
     one.close()
     two.close()
 
@@ -224,14 +224,14 @@ def test_a_signature_committed_late_by_another_process_is_found(hash_settings, p
 
     store = Store(_pg(hash_settings, pg_url))
     early, late = ARTS[0].text * 3, ARTS[2].text * 3
-    store.dups.add_many([("first", signature(early))])
-    assert store.dups.find("q", signature(late)) is None
+    store.add_signatures([("first", signature(early))])
+    assert store.duplicate_of("q", signature(late)) is None
     with psycopg.connect(pg_url) as conn:  # another process's transaction that took its number first
         seq = conn.execute("SELECT max(seq) FROM minhash").fetchone()[0]
         conn.execute("INSERT INTO minhash(doc_id, sig, seq) VALUES (%s, %s, %s)",
                      ("late", np.asarray(signature(late).hashvalues, dtype=np.uint64).tobytes(), seq - 1))  # fmt: skip
-    assert store.dups.find("q", signature(late)) == "late"
-    assert store.dups.find("q", signature(early)) == "first"
+    assert store.duplicate_of("q", signature(late)) == "late"
+    assert store.duplicate_of("q", signature(early)) == "first"
     store.close()
 
 

@@ -95,7 +95,7 @@ def test_interrupted_ingest_is_completed_by_a_rerun(hash_settings):
     from assistant.ingest.chunking import chunk_article
 
     chunks = chunk_article(ARTS[1])
-    pipe.store.vectors.upsert(ARTS[1], chunks, pipe.embedder.embed_batch([c.text for c in chunks]))
+    pipe.store.vectors.upsert_many([(ARTS[1], chunks, pipe.embedder.embed_batch([c.text for c in chunks]))])
     report = pipe.store.check()
     assert report.pending == ["b"] and not report.ok
     _index(pipe, ARTS)

@@ -100,6 +100,14 @@ class AssistantGroup(click.Group):
 AssistantGroup.group_class = AssistantGroup
 
 
+def _repo_file(relative: str) -> Path | None:
+    """A file of the repository checkout (beside the package, or under the working directory), if present."""
+    for base in (Path(__file__).resolve().parents[2], Path.cwd()):
+        if (base / relative).exists():
+            return base / relative
+    return None
+
+
 def _user_errors() -> type[AssistantError]:
     """Exceptions that are the user's or the environment's, shown as one line; anything else is a bug."""
     return AssistantError

@@ -54,8 +54,7 @@ def run_cite_eval(ctx: click.Context, split: str, corpora: tuple, out, limit: in
 
     from tqdm import tqdm
 
-    from assistant.cli.app import _option_given, _set_option
-    from assistant.cli.eval_command import _repo_file
+    from assistant.cli.app import _option_given, _repo_file, _set_option
     from assistant.evaluation.cite_eval import load_items, run_cite_eval, summary_lines, write_cite_report
     from assistant.lookup import CitationLookup
     from assistant.retrieval.embeddings import embedder_for

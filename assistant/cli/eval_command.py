@@ -8,15 +8,7 @@ from pathlib import Path
 
 import click
 
-from assistant.cli.app import _option_given, _pipeline, _set_option, _settings, _user_errors, main
-
-
-def _repo_file(relative: str) -> Path | None:
-    """A file of the repository checkout (beside the package, or under the working directory), if present."""
-    for base in (Path(__file__).resolve().parents[2], Path.cwd()):
-        if (base / relative).exists():
-            return base / relative
-    return None
+from assistant.cli.app import _option_given, _pipeline, _repo_file, _set_option, _settings, _user_errors, main
 
 
 def _question_sets(split: str, qset: Path | None) -> list[Path]:

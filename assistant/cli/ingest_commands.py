@@ -33,11 +33,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds, urls, timeout: fl
         for url in urls:
             run.index(page_items(url, timeout), url)
         for url in feeds:
-            store.feeds.add(url)
-            read = read_feed(url, store.feeds, timeout)
+            store.add_feed(url)
+            read = read_feed(url, store.feed_validators(url), timeout)
             run.index(read.items, url)
             if not read.failed:
-                store.feeds.commit(read)
+                store.commit_feed(read)
     except _user_errors() as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
@@ -62,17 +62,17 @@ def sync(ctx: click.Context, timeout: float, as_json: bool) -> None:
     store, embedder = open_index(settings)
     run = IngestRun(store, embedder, settings)
     try:
-        urls = store.feeds.urls()
+        urls = store.feed_urls()
         if not urls:
             raise click.ClickException("no feeds configured; add one with: assistant ingest --feed URL")
         for url in urls:
-            read = read_feed(url, store.feeds, timeout)
+            read = read_feed(url, store.feed_validators(url), timeout)
             if read.not_modified:
                 click.echo(f"{url}: not modified", err=True)
                 continue
             run.index(read.items, url)
             if not read.failed:
-                store.feeds.commit(read)
+                store.commit_feed(read)
     except _user_errors() as exc:  # a full disk, a Chroma server gone: one line, what was indexed stays
         raise click.ClickException(str(exc)) from None
     finally:

@@ -20,11 +20,6 @@ def norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def unique_docs(retrieved: list[dict]) -> list[str]:
-    """Document ids in first-seen order."""
-    return list(dict.fromkeys(r["doc_id"] for r in retrieved))
-
-
 def recall_at_k(ranked_docs: list[str], gold: list[str], k: int) -> float:
     """Share of gold documents among the first k."""
     if not gold:
@@ -136,17 +131,6 @@ def citation_scores(answer: str, quotes: dict[int, str], threshold: float) -> tu
             needed = ok and not (rest and support_score(claim, rest) >= threshold)
             relevant += alone or needed
     return supported / len(sts), (relevant / total_cites if total_cites else 0.0)
-
-
-def quote_in_evidence(quote: str, evidence: list[str]) -> bool:
-    """The quote is (or contains, or is inside) a gold evidence sentence."""
-    nq = norm(quote)
-    return any(norm(e) in nq or nq in norm(e) for e in evidence)
-
-
-def spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Two half-open character spans share at least one character."""
-    return a[0] < b[1] and b[0] < a[1]
 
 
 def risk_coverage(points: list[tuple[float, bool, bool]]) -> list[dict]:

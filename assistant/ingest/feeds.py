@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from assistant.documents import Article, content_hash
 from assistant.ingest.parse import IngestError
 from assistant.ingest.web import FetchError, article_from_html, fetch
-
-
-class FeedState(Protocol):
-    """Where a feed's last validators are kept (the store's feeds table)."""
-
-    def validators(self, url: str) -> tuple[str | None, str | None]: ...
 
 
 @dataclass
@@ -35,11 +28,11 @@ def _entry_date(entry: dict) -> str | None:
     return dt.date(*parsed[:3]).isoformat() if parsed else None
 
 
-def read_feed(url: str, state: FeedState | None = None, timeout: float = 10.0) -> FeedRead:
-    """Fetch a feed (conditionally when it was read before) and every entry's page."""
+def read_feed(url: str, validators: tuple[str | None, str | None] = (None, None), timeout: float = 10.0) -> FeedRead:
+    """Fetch a feed (conditionally, with the (ETag, Last-Modified) of its last read) and every entry's page."""
     import feedparser
 
-    etag, modified = state.validators(url) if state else (None, None)
+    etag, modified = validators
     read = FeedRead(url)
     try:
         resp = fetch(url, timeout, etag, modified)

@@ -38,12 +38,8 @@ class VectorIndex(Protocol):
 
     location: str  # where the vectors live, for `assistant stats`
 
-    def upsert(self, article: Article, chunks: list[Chunk], vectors: list[list[float]]) -> None:
-        """Write one article's chunk vectors (replacing same ids)."""
-        ...
-
     def upsert_many(self, items: list[VectorItem]) -> None:
-        """Write several articles' chunk vectors."""
+        """Write several articles' chunk vectors (replacing same ids)."""
         ...
 
     def delete_documents(self, doc_ids: list[str]) -> None:

@@ -145,10 +145,6 @@ class ChromaIndex:
         self.__init__(self.path, self.name, None, self.timeout)
         return str(aside)
 
-    def upsert(self, article: Article, chunks: list[Chunk], vectors: list[list[float]]) -> None:
-        """Write one article's chunk vectors with their metadata."""
-        self.upsert_many([(article, chunks, vectors)])
-
     def upsert_many(self, items: list[tuple[Article, list[Chunk], list[list[float]]]]) -> None:
         """Write several articles' vectors in as few Chroma calls as its batch limit allows."""
         ids, embs, metas, docs = [], [], [], []

@@ -5,61 +5,17 @@ Retrieval, the chain and the UI talk to `Store` only; its parts implement the Pr
 
 from __future__ import annotations
 
-import fcntl
-import os
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from assistant.documents import Article, Chunk, Passage, SentenceInfo
 from assistant.errors import disk_full
 from assistant.settings import Settings
-from assistant.store.base import OK, KeywordIndex, StoreError, VectorIndex
+from assistant.store.base import OK, FeedValidators, KeywordIndex, StoreError, VectorIndex
 from assistant.store.engines import open_tables
+from assistant.store.lock import acquire, release
 
 __all__ = ["CheckReport", "Store", "StoreError"]
-
-_locks: dict[str, tuple[int, int]] = {}
-_locks_guard = threading.Lock()
-
-
-def _acquire(path: Path) -> None:
-    """Take an exclusive, process-wide lock; re-entrant within this process."""
-    key = str(path)
-    with _locks_guard:
-        if key in _locks:
-            fd, n = _locks[key]
-            _locks[key] = (fd, n + 1)
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-            os.close(fd)
-            raise StoreError(
-                f"the index at {path.parent} is in use by another process (pid {holder}); an embedded index "
-                "serves one process at a time - stop the other one, or share the index through a Chroma "
-                "server (ASSISTANT_CHROMA_URL, see README)"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        _locks[key] = (fd, 1)
-
-
-def _release(path: Path) -> None:
-    key = str(path)
-    with _locks_guard:
-        if key not in _locks:
-            return
-        fd, n = _locks[key]
-        if n > 1:
-            _locks[key] = (fd, n - 1)
-            return
-        del _locks[key]
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -105,7 +61,7 @@ class Store:
         self._vectors = vectors
         self._vectors_guard = threading.Lock()
         if self._locked:
-            _acquire(self._lock_path)
+            acquire(self._lock_path)
         try:
             self.tables = open_tables(settings)  # SQLite under `home`, or PostgreSQL (ASSISTANT_DATABASE_URL)
             self.keyword, self.dups = self.tables.keyword, self.tables.dups
@@ -145,7 +101,7 @@ class Store:
         if tables is not None:
             tables.close()
         if getattr(self, "_locked", False):
-            _release(self._lock_path)
+            release(self._lock_path)
 
     def __enter__(self) -> Store:
         return self
@@ -163,15 +119,11 @@ class Store:
         self.keyword.mark_pending(articles)
         self.vectors.delete_documents(existed)
 
-    def write(self, article: Article, chunks: list[Chunk], vectors: list[list[float]]) -> None:
-        """Vectors first, then the SQLite rows that mark the article complete."""
-        self.write_many([(article, chunks, vectors)])
-
     def write_many(
         self, items: list[tuple[Article, list[Chunk], list[list[float]]]], sentences: list[SentenceInfo] | None = None
     ) -> None:
-        """`write` for a batch: one Chroma upsert, the sentence annotations, then one SQLite transaction that marks
-        the articles complete (per-article calls cost 10x). Until that last step the articles stay pending."""
+        """Vectors first (one upsert), the sentence annotations, then one SQLite transaction that marks the articles
+        complete (per-article calls cost 10x). Until that last step the articles stay pending."""
         with_chunks = [item for item in items if item[1]]
         if with_chunks:
             self.vectors.upsert_many(with_chunks)
@@ -226,6 +178,35 @@ class Store:
     def also_reported_by(self, doc_id: str) -> list[dict]:
         """Other outlets that published the same story."""
         return self.dups.sources_of(doc_id)
+
+    # ---- near-duplicates (the indexer) and feeds (`ingest --feed`, `sync`)
+    def duplicate_of(self, doc_id: str, sig) -> str | None:
+        """An indexed article (other than `doc_id`) that one with this MinHash signature nearly duplicates."""
+        return self.dups.find(doc_id, sig)
+
+    def add_other_source(self, doc_id: str, origin_id: str, source: str, url: str | None, title: str, date: str | None) -> None:
+        """Record another outlet that published the article `doc_id` (shown by `also_reported_by`)."""
+        self.dups.add_source(doc_id, origin_id, source, url, title, date)
+
+    def add_signatures(self, items: list[tuple[str, object]]) -> None:
+        """Remember the signatures of newly indexed articles."""
+        self.dups.add_many(items)
+
+    def add_feed(self, url: str) -> None:
+        """Register a feed for `assistant sync`."""
+        self.feeds.add(url)
+
+    def feed_urls(self) -> list[str]:
+        """Every configured feed."""
+        return self.feeds.urls()
+
+    def feed_validators(self, url: str) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) of the feed's last successful read."""
+        return self.feeds.validators(url)
+
+    def commit_feed(self, read: FeedValidators) -> None:
+        """Store a feed's validators once its articles are indexed."""
+        self.feeds.commit(read)
 
     def counts(self) -> dict[str, int]:
         """Numbers of complete documents, pending documents and chunks."""

@@ -65,12 +65,8 @@ class SqliteKeywordIndex:
                     (a.id, a.title, a.date, date_to_int(a.date), a.source, a.url, a.hash, a.text, a.origin, PENDING),
                 )
 
-    def commit_article(self, article: Article, chunks: list[Chunk]) -> None:
-        """Replace an article's chunks and FTS rows and mark it complete, atomically."""
-        self.commit_articles([(article, chunks)])
-
     def commit_articles(self, items: list[tuple[Article, list[Chunk]]]) -> None:
-        """`commit_article` for several articles in one transaction."""
+        """Replace these articles' chunks and FTS rows and mark them complete, in one transaction."""
         with self.lock, self.db:
             for a, chunks in items:
                 self._commit_one(a, chunks)

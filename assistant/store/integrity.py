@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from assistant.settings import Settings
 from assistant.store import salvage
 from assistant.store.base import VectorStoreUnreadable
-from assistant.store.facade import Store, _acquire, _release
+from assistant.store.facade import Store
+from assistant.store.lock import acquire, release
 
 SAMPLE = 64  # vectors searched for themselves: a damaged HNSW graph loses some of them
 # Chunks, embeds and writes these stored documents again; the number of chunks written (`indexer.reembed`).
@@ -61,7 +62,7 @@ def check_index(settings: Settings, repair: bool, reindex: Reindex) -> Integrity
     documents they belong to (`reindex` is called only then)."""
     lock = settings.home / ".lock"
     if not settings.chroma_url:
-        _acquire(lock)  # no other process may write while the files are checked or swapped
+        acquire(lock)  # no other process may write while the files are checked or swapped
     try:
         report = IntegrityReport()
         _check(settings, repair, reindex, report)
@@ -72,7 +73,7 @@ def check_index(settings: Settings, repair: bool, reindex: Reindex) -> Integrity
         return report
     finally:
         if not settings.chroma_url:
-            _release(lock)
+            release(lock)
 
 
 def _check(settings: Settings, repair: bool, reindex: Reindex, report: IntegrityReport) -> None:

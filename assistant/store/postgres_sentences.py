@@ -50,8 +50,3 @@ class PgSentenceTable:
         for doc_id, start, end, lemmas, ents, blob in rows:
             out[(doc_id, start)] = decode(doc_id, start, end, lemmas, ents, blob)
         return out
-
-    def count(self) -> int:
-        """Number of stored sentences."""
-        with self.db.connection() as conn:
-            return conn.execute("SELECT count(*) FROM sentences").fetchone()[0]

@@ -53,11 +53,6 @@ class SentenceTable:
                     out[(doc_id, start)] = decode(doc_id, start, end, lemmas, json.loads(ents), blob)
         return out
 
-    def count(self) -> int:
-        """Number of stored sentences."""
-        with self.lock:
-            return self.db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
-
 
 Row = tuple[str, int, int, str, str, bytes]
 

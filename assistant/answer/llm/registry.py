@@ -137,8 +137,6 @@ BACKENDS: dict[str, Backend] = {
         ),
     )
 }
-KINDS = tuple(BACKENDS)
-HINTS = {b.name: b.hint for b in BACKENDS.values() if b.hint}
 
 
 def _or_list(items: list[str]) -> str:
