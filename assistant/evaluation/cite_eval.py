@@ -90,6 +90,7 @@ def score(outcomes: list[CiteOutcome]) -> dict:
 
 def run_cite_eval(lookup: CitationLookup, items: list[CiteItem], progress=None) -> dict:
     """Every item through the lookup; metrics overall and per split, and each item's outcome."""
+    lookup.cite("warm up the embedder and the vector index")  # so no item's latency holds the models' loading
     outcomes = []
     for item in items:
         outcomes.append(run_item(lookup, item))
