@@ -30,8 +30,9 @@ class Quote:
         self.joined = " ".join(self.words)
         self.facts = fact_words(text)
 
-    def compare(self, sentence: str) -> Closeness:
-        """Align the quote's words with the sentence's (a cut quote matches the span it was cut from)."""
+    def compare(self, sentence: str, floor: float = 0.0) -> Closeness:
+        """Align the quote's words with the sentence's (a cut quote matches the span it was cut from). Below `floor`
+        only the score is computed (no differing words, no fact check): such a sentence is neither match nor look-alike."""
         s = normalise(sentence)
         qw, sw = self.words, [w.lower() for w in words(s)]
         if not qw or not sw:
@@ -46,6 +47,8 @@ class Quote:
         qj = self.joined
         score = max(fuzz.partial_ratio(qj, " ".join(sw)) if len(qj) < len(s) else 0.0, fuzz.ratio(qj, window))
         score = max(score, fuzz.token_sort_ratio(qj, window) - 5.0) / 100.0  # word order changed: a small penalty
+        if score < floor:
+            return Closeness(round(score, 4), (), ())
         diffs = []
         negation_changed = False
         for op in ops:

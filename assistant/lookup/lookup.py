@@ -66,7 +66,7 @@ class CitationLookup:
             return SentenceLookup(text, tuple(group(self.store, verbatim, filters)[:k]))
         by_words = self.finder.by_keywords(keyword_text(quote), filters)
         prepared = Quote(quote)
-        close = [(c, prepared.compare(c.text)) for c in by_words]
+        close = [(c, prepared.compare(c.text, self.near_threshold)) for c in by_words]
         near = [
             Scored(c, NEAR, cl.score, cl.diffs) for c, cl in close if cl.score >= self.near_threshold and not cl.changed_facts
         ]
