@@ -227,6 +227,22 @@ def test_question_box_stays_pinned_under_the_chat_after_ten_turns(server, browse
     assert browser.execute_script("return window.scrollY") == 0  # the transcript scrolls, not the page
 
 
+def test_keyboard_shift_enter_adds_a_line_and_esc_clears(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(server)
+    box = _wait(browser).until(lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
+    box.send_keys("first line")
+    box.send_keys(Keys.SHIFT, Keys.ENTER)
+    box.send_keys("second line")
+    assert box.get_attribute("value") == "first line\nsecond line" and not browser.find_elements(By.CSS_SELECTOR, "#chat .a")
+    box.send_keys(Keys.ESCAPE)
+    assert box.get_attribute("value") == ""
+    time.sleep(1)
+    assert not browser.find_elements(By.CSS_SELECTOR, "#chat .a")  # nothing was sent
+
+
 def test_follow_up_shows_how_it_was_understood(server, browser):
     wait = _ask(browser, server, "Who greeted Pezeshkian at the airport?")
     _send(browser, "What did he discuss there?", wait)
