@@ -50,7 +50,7 @@ from assistant.answer.extractive.ranker import (  # noqa: E402
 JUDGE_K = 4  # sentences the judge reads per question
 JUDGE_WEIGHTS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 JUDGE_KEEP_DRIFT = 0.01  # a refit without the judge keeps its fit when the ranker's coefficients moved less than this
-READER_K = 16  # sentences the trained reader reads per question
+READER_K = 8  # sentences the trained reader reads per question
 READER_WEIGHTS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 20.0)
 
 
@@ -321,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--judge", type=Path, help="a GGUF chat model: also fit how its judgement joins the ranker")
     ap.add_argument("--judge-cache", type=Path, help="JSON lines of judge scores: reused when they match")
     ap.add_argument("--no-reader", dest="reader", action="store_false", help="leave out the trained reader's fit")
+    ap.add_argument("--reader-k", type=int, default=READER_K, help="sentences the reader reads per question")
     args = ap.parse_args(argv)
     questions = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.cache and args.cache.exists():
@@ -383,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.reader:
         from assistant.answer.extractive.reading import META_FILE, MODEL_DIR
 
-        reader = fit_judge(examples, oof, reader_scores(items, oof), args.c, READER_K, READER_FEATURES, READER_WEIGHTS)
+        scores = reader_scores(items, oof, args.reader_k)
+        reader = fit_judge(examples, oof, scores, args.c, args.reader_k, READER_FEATURES, READER_WEIGHTS)
         reader.meta["model_sha256"] = json.loads((MODEL_DIR / META_FILE).read_text())["sha256"]
     if judge is None and args.out.exists():  # keep a judge fit made for (practically) this ranker
         old = json.loads(args.out.read_text(encoding="utf-8"))

@@ -1,0 +1,184 @@
+"""The reading model trained here: the shipped ONNX file loads without torch, tells an answering sentence from an
+off-topic one and from a look-alike question, finds the answer span, and reorders and calibrates the reader."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from assistant.answer.extractive.answerer import ExtractiveAnswerer
+from assistant.answer.extractive.ranker import READER_FEATURES, JudgeFit, Linear, load_model
+from assistant.answer.extractive.reading import MODEL_DIR, MODEL_FILE, OnnxReader, Reading, check_meta
+from assistant.documents import Article
+from assistant.indexer import index_articles
+from assistant.pipeline import Pipeline
+
+EYYUBOV = (
+    "Iranian state media IRNA noted that upon his arrival at Heydar Aliyev International Airport, Pezeshkian was greeted "
+    "by Azerbaijan's First Deputy Prime Minister Yagub Eyyubov and Deputy Minister of Foreign Affairs Samir Sharifov."
+)
+OFF_TOPIC = "Pezeshkian said Iran wants to expand trade with its neighbours, according to the presidential website."
+ZAGULBA = (
+    "Pezeshkian was officially welcomed by his Azerbaijani counterpart, President Ilham Aliyev, at Zagulba Presidential "
+    "Palace, Iranian media said."
+)
+
+
+@pytest.fixture(scope="module")
+def reader() -> OnnxReader:
+    return OnnxReader()
+
+
+def test_the_model_ships_in_the_package_with_its_card_and_checksum():
+    import hashlib
+
+    meta = json.loads((MODEL_DIR / "meta.json").read_text())
+    data = (MODEL_DIR / MODEL_FILE).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == meta["sha256"]
+    assert len(data) < 30_000_000 and "MiniLM" in meta["base"]
+    assert (MODEL_DIR / "MODEL_CARD.md").exists() and (MODEL_DIR / "tokenizer.json").exists()
+
+
+def test_answering_sentence_beats_an_off_topic_one_and_a_look_alike_question(reader):
+    right = reader.read("Who greeted Pezeshkian at the airport?", [EYYUBOV, OFF_TOPIC])
+    look_alike = reader.read("Who greeted Macron at the airport?", [EYYUBOV])[0]
+    assert right[0].prob > 0.5 > right[1].prob
+    assert right[0].logit > look_alike.logit + 1.0  # the sentence names everyone but the one asked about
+
+
+def test_span_head_finds_the_person_and_the_place_in_a_known_sentence(reader):
+    who, where = (
+        reader.read("Who officially welcomed Pezeshkian?", [ZAGULBA])[0],
+        reader.read("At which palace was Pezeshkian officially welcomed?", [ZAGULBA])[0],
+    )
+    assert who.span is not None and "Ilham Aliyev" in ZAGULBA[who.span[0] : who.span[1]] and who.span[1] - who.span[0] < 30
+    assert where.span is not None and ZAGULBA[where.span[0] : where.span[1]] == "Zagulba Presidential Palace"
+    assert 0.0 < where.span_prob <= 1.0 and 0.0 < who.span_prob <= 1.0
+
+
+def test_batch_of_sentences_scores_close_to_one_at_a_time(reader):
+    # Padding is masked; what differs is int8 dynamic quantisation, whose activation ranges are taken per batch.
+    q = "Who greeted Pezeshkian at the airport?"
+    together = np.asarray([r.logit for r in reader.read(q, [EYYUBOV, OFF_TOPIC, ZAGULBA])])
+    alone = np.asarray([reader.read(q, [s])[0].logit for s in (EYYUBOV, OFF_TOPIC, ZAGULBA)])
+    assert np.abs(together - alone).max() < 0.5 and np.argmax(together) == np.argmax(alone) == 0
+
+
+def test_query_path_reads_without_importing_torch():
+    code = (
+        "import sys\nfrom assistant.answer.extractive.reading import OnnxReader\n"
+        "r = OnnxReader().read('Who greeted Pezeshkian?', ['Pezeshkian was greeted by Yagub Eyyubov.'])\n"
+        "assert r[0].span is not None\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers', 'sentence_transformers')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_meta_from_another_onnxruntime_warns(tmp_path):
+    meta = tmp_path / "meta.json"
+    meta.write_text(json.dumps({"versions": {"onnxruntime": "0.1.0"}}))
+    with pytest.warns(UserWarning, match="onnxruntime 0.1.0"):
+        check_meta(meta, "1.32.0")
+
+
+def test_missing_model_file_is_a_clear_error(tmp_path):
+    from assistant.answer.extractive.reading import ReaderUnavailable
+
+    with pytest.raises(ReaderUnavailable, match="missing"):
+        OnnxReader(tmp_path / "none.onnx").read("q?", ["s."])
+
+
+def test_shipped_ranker_holds_a_reader_fit_trained_on_dev():
+    fit = load_model().reader
+    assert fit is not None and fit.answer.names == READER_FEATURES and 0.0 < fit.threshold < 1.0
+    assert fit.k >= 4 and fit.weight > 0
+    assert fit.meta["model_sha256"] == json.loads((MODEL_DIR / "meta.json").read_text())["sha256"]
+
+
+# ---- how the reader's scores reorder and calibrate the extractive answerer (a fake reader on a real small index)
+
+TEXT = (
+    "President Biden spoke today with Prime Minister Kishida of Japan. "
+    "The leaders met in Hiroshima on May 19 to discuss semiconductors. "
+    "They agreed to expand cooperation on clean energy and critical minerals."
+)
+
+
+class FavourReader:
+    """Log-odds +5 for sentences holding `word` (span: that word), -5 for the others."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+    def read(self, question: str, sentences: list[str]) -> list[Reading]:
+        out = []
+        for s in sentences:
+            at = s.find(self.word)
+            out.append(Reading(5.0, (at, at + len(self.word)), 0.9) if at >= 0 else Reading(-5.0, None, 0.0))
+        return out
+
+    def warm_up(self) -> None:
+        pass
+
+
+def _ranker(threshold: float = 0.3):
+    n = len(READER_FEATURES)
+    coef = np.zeros(n)
+    coef[READER_FEATURES.index("reader_top")] = 1.0
+    fit = JudgeFit(16, 100.0, Linear(READER_FEATURES, np.zeros(n), np.ones(n), coef, 0.0), threshold, {})
+    return dataclasses.replace(load_model(), reader=fit)
+
+
+@pytest.fixture
+def indexed(hash_settings):
+    pipe = Pipeline(hash_settings)
+    art = Article(id="a1", title="Biden and Kishida", text=TEXT, date="2023-05-19", source="Test")
+    index_articles(pipe.store, pipe.embedder, [art], hash_settings)
+    yield pipe
+    pipe.close()
+
+
+def _answerer(pipe: Pipeline, reader, ranker=None) -> ExtractiveAnswerer:
+    return ExtractiveAnswerer(pipe.embedder, pipe.idf, pipe.extractive.infos, ranker=ranker or _ranker(), reader=reader)
+
+
+def test_reader_puts_the_sentence_it_reads_as_answering_first_and_its_span_leads(indexed):
+    question = "Where did Biden and Kishida meet in May 2023?"
+    passages = indexed.retriever.retrieve(question, k=3, mode="hybrid")
+    answerer = _answerer(indexed, FavourReader("clean energy"))
+    _, ranked, conf = answerer.rank(question, passages)
+    assert "clean energy" in ranked[0].text and ranked[0].reading is not None
+    assert conf == pytest.approx(1 / (1 + np.exp(-5.0)), abs=1e-6) and answerer.threshold == 0.3
+    draft = answerer.answer(question, passages)
+    assert not draft.refused and draft.text.startswith("clean energy [1]")
+
+
+def test_reader_that_reads_no_answer_makes_the_answerer_refuse(indexed):
+    question = "Where did Biden and Kishida meet in May 2023?"
+    passages = indexed.retriever.retrieve(question, k=3, mode="hybrid")
+    draft = _answerer(indexed, FavourReader("no sentence holds this")).answer(question, passages)
+    assert draft.refused and draft.confidence < 0.01
+
+
+def test_without_a_reader_fit_the_ranker_alone_answers(indexed):
+    question = "Where did Biden and Kishida meet in May 2023?"
+    passages = indexed.retriever.retrieve(question, k=3, mode="hybrid")
+    plain = dataclasses.replace(load_model(), reader=None)
+    answerer = _answerer(indexed, FavourReader("clean energy"), ranker=plain)
+    assert answerer.reader_fit is None and answerer.threshold == plain.threshold
+    _, ranked, _ = answerer.rank(question, passages)
+    assert all(c.reading is None for c in ranked)
+
+
+def test_settings_turn_the_reader_off(hash_settings):
+    pipe = Pipeline(dataclasses.replace(hash_settings, reader=False))
+    try:
+        assert pipe.extractive.reader is None
+    finally:
+        pipe.close()
