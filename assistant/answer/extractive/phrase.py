@@ -12,8 +12,8 @@ from assistant.answer.extractive.text_terms import MONTHS
 from assistant.documents import Entity
 
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
-SPAN_MIN = 0.5  # the reader's answer span is used when its probability is at least this (chosen on dev)
-SPAN_MODE = "lead"  # how the span and the entities of the asked type make the short answer (`_with_span`; on dev)
+SPAN_MIN = 0.2  # the reader's answer span is used when its probability is at least this (chosen on dev: evals/tune_span.py)
+SPAN_MODE = "union"  # the span, then the entities of the asked type outside it (`_with_span`; chosen on dev)
 NAME_SUFFIXES = {"jr", "sr"}  # the recogniser sometimes tags "Jr." in "Joseph R. Biden, Jr." as a place
 
 
