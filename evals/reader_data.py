@@ -1,4 +1,4 @@
-"""Build the reading model's training and held-out examples from ../shared/reader-data (see evals/reader_data.md).
+"""Build the reading model's training and held-out examples from the public QA files in --src (evals/reader_data.md).
 
 Each example is (question, sentence, label, answer span in the sentence), with sentences cut by the product's own
 splitter (assistant.text.split_sentences), so the model sees the units the reader scores:
@@ -12,7 +12,7 @@ Held out (never trained on): XQuAD paragraphs not in the SQuAD dev half, QNLI de
 training, TrecQA (licence not stated: checking only), QED (annotation licence not stated: checking only), and 5% of
 the training articles (by title) as the validation split.
 
-    python evals/reader_data.py --src ../shared/reader-data --out evals/reader_data_out
+    python evals/reader_data.py --src DIR --out evals/reader_data_out   # DIR: the reader-data folder (files, sha256 in the card)
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ def xquad_heldout(src: Path, squad_contexts: set[str], rng: random.Random) -> li
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--src", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared" / "reader-data")
+    ap.add_argument("--src", type=Path, required=True, help="folder of the gzip files listed in evals/reader_data.md")
     ap.add_argument("--out", type=Path, default=Path("evals/reader_data_out"))
     ap.add_argument("--swaps", type=int, default=6000)
     args = ap.parse_args()

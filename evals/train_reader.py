@@ -2,7 +2,7 @@
 heads, trained together: answerability (does this sentence answer this question?) from the [CLS] token, and the
 answer's start/end over the sentence's tokens. Checkpoints every few minutes and resumes where it stopped.
 
-    python evals/reader_data.py                                   # builds evals/reader_data_out/
+    python evals/reader_data.py --src DIR                         # builds evals/reader_data_out/
     python evals/train_reader.py train --out evals/reader_run     # hours on 2 cores; run again to resume
     python evals/train_reader.py export --out evals/reader_run    # ONNX fp32 + int8 into the package, with meta.json
     python evals/reader_heldout.py                                # out-of-domain figures (QNLI, TrecQA, XQuAD)

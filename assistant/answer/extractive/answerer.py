@@ -142,10 +142,8 @@ class ExtractiveAnswerer:
             readings = self.reader.read(q.text, [cands[i].text for i in head])
             judged = np.asarray([r.logit for r in readings])
             combined = reader_combined(probs[head], judged, fit.weight)
-            for i, r, p in zip(head, readings, combined, strict=True):
-                cands[i].reading, cands[i].prob = r, float(p)
-            for i in order[fit.k :]:
-                cands[i].prob = 0.0  # not read: never a point of a list or overview
+            for i, r in zip(head, readings, strict=True):
+                cands[i].reading = r  # prob stays the ranker's: lists and overviews keep their points (dev: better)
             ranked_head = [head[j] for j in np.argsort(-combined, kind="stable")]
             first = head.index(ranked_head[0])
             order = ranked_head + order[fit.k :]
