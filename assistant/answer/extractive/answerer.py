@@ -203,11 +203,13 @@ def _dated(text: str, published: str | None) -> str:
 
 def _list_items(q: ParsedQuestion, ranked: list[Candidate]) -> list[Candidate]:
     """The best sentence plus close runners-up that each add an item of the expected type not listed yet."""
-    best = ranked[0]
+    best, top = ranked[0], max(c.prob for c in ranked)  # the reader may lead with a sentence the ranker put lower
     chosen, seen = [best], set(answer_items(q, best))
     for c in ranked[1:]:
-        if len(chosen) >= LIST_POINTS or c.prob < LIST_RATIO * best.prob:
+        if len(chosen) >= LIST_POINTS:
             break
+        if c.prob < LIST_RATIO * top:
+            continue
         new = set(answer_items(q, c)) - seen
         if q.expected and not new:
             continue
@@ -225,7 +227,7 @@ def _overview(ranked: list[Candidate]) -> list[Candidate]:
         by_doc.setdefault(c.passage.doc_id, []).append(c.prob)
     doc = max(by_doc, key=lambda d: sum(sorted(by_doc[d], reverse=True)[:3]))
     pool = [c for c in ranked if c.passage.doc_id == doc]
-    floor = OVERVIEW_FLOOR * pool[0].prob
+    floor = OVERVIEW_FLOOR * max(c.prob for c in pool)
     pool = [c for c in pool if c.prob >= floor and c.start > 0] or pool[:1]
     chosen = [pool[0]]
     while len(chosen) < MAX_POINTS:
