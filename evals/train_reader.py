@@ -355,10 +355,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.command == "train":
         train(args)
-    elif args.command == "export":
-        export(args)
     else:
-        raise SystemExit("use: python evals/reader_heldout.py")
+        export(args)
 
 
 if __name__ == "__main__":
