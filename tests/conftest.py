@@ -158,3 +158,24 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("ASSISTANT_FAIL_ON_SKIP") == "1" and skipped and session.exitstatus == 0:
         reporter.write_line(f"ASSISTANT_FAIL_ON_SKIP: {skipped} test(s) skipped; CI must run every test", red=True)
         session.exitstatus = 1
+
+
+KISHIDA_TEXT = (
+    "President Biden spoke today with Prime Minister Kishida of Japan. "
+    "The leaders met in Hiroshima on May 19 to discuss semiconductors. "
+    "They agreed to expand cooperation on clean energy and critical minerals."
+)
+
+
+@pytest.fixture
+def kishida_index(hash_settings):
+    """A pipeline over one three-sentence readout (hash embedder): for the reader's second-stage tests."""
+    from assistant.documents import Article
+    from assistant.indexer import index_articles
+    from assistant.pipeline import Pipeline
+
+    pipe = Pipeline(hash_settings)
+    art = Article(id="a1", title="Biden and Kishida", text=KISHIDA_TEXT, date="2023-05-19", source="Test")
+    index_articles(pipe.store, pipe.embedder, [art], hash_settings)
+    yield pipe
+    pipe.close()

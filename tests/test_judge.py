@@ -11,20 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import smollm_gguf
+from conftest import KISHIDA_TEXT, smollm_gguf
 
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.extractive.judge import JudgedSentence, JudgeError, LlamaCppJudge, prompt_head, prompt_tail
 from assistant.answer.extractive.ranker import JUDGE_FEATURES, JudgeFit, Linear, load_model
-from assistant.documents import Article
-from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
-
-TEXT = (
-    "President Biden spoke today with Prime Minister Kishida of Japan. "
-    "The leaders met in Hiroshima on May 19 to discuss semiconductors. "
-    "They agreed to expand cooperation on clean energy and critical minerals."
-)
 
 
 class FavourJudge:
@@ -50,57 +42,48 @@ def _ranker(threshold: float = 0.3):
     return dataclasses.replace(load_model(), judge=fit)
 
 
-@pytest.fixture
-def indexed(hash_settings):
-    pipe = Pipeline(hash_settings)
-    art = Article(id="a1", title="Biden and Kishida", text=TEXT, date="2023-05-19", source="Test")
-    index_articles(pipe.store, pipe.embedder, [art], hash_settings)
-    yield pipe
-    pipe.close()
-
-
 def _reader(pipe: Pipeline, judge, ranker=None) -> ExtractiveAnswerer:
     return ExtractiveAnswerer(pipe.embedder, pipe.idf, pipe.extractive.infos, ranker=ranker or _ranker(), judge=judge)
 
 
-def test_judge_puts_its_sentence_first_for_a_one_answer_question_and_its_log_odds_set_the_confidence(indexed):
+def test_judge_puts_its_sentence_first_for_a_one_answer_question_and_its_log_odds_set_the_confidence(kishida_index):
     question = "Where did Biden and Kishida meet in May 2023?"
-    passages = indexed.retriever.retrieve(question, k=3, mode="hybrid")
-    _, plain, _ = _reader(indexed, None).rank(question, passages)
+    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
+    _, plain, _ = _reader(kishida_index, None).rank(question, passages)
     favour = next(c.text for c in plain[1:] if "clean energy" in c.text or "spoke today" in c.text)
     judge = FavourJudge(favour[:20])
-    reader = _reader(indexed, judge)
+    reader = _reader(kishida_index, judge)
     _, ranked, conf = reader.rank(question, passages)
     assert ranked[0].text == favour != plain[0].text
     assert conf == pytest.approx(1 / (1 + np.exp(-5.0)), abs=1e-6)
     assert len(judge.seen) == 1 and judge.seen[0][0] == plain[0].text and len(judge.seen[0]) <= 4
-    assert reader.threshold == 0.3 and _reader(indexed, None).threshold == load_model().threshold
+    assert reader.threshold == 0.3 and _reader(kishida_index, None).threshold == load_model().threshold
     draft = reader.answer(question, passages)
     assert not draft.refused and draft.citations[0].quote == favour
 
 
-def test_judge_that_says_no_to_every_sentence_makes_the_reader_refuse(indexed):
+def test_judge_that_says_no_to_every_sentence_makes_the_reader_refuse(kishida_index):
     question = "Where did Biden and Kishida meet in May 2023?"
-    passages = indexed.retriever.retrieve(question, k=3, mode="hybrid")
-    draft = _reader(indexed, FavourJudge("no sentence holds this")).answer(question, passages)
+    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
+    draft = _reader(kishida_index, FavourJudge("no sentence holds this")).answer(question, passages)
     assert draft.refused and draft.confidence < 0.01
 
 
-def test_judge_moves_one_sentence_first_and_the_rest_keep_the_rankers_order(indexed):
+def test_judge_moves_one_sentence_first_and_the_rest_keep_the_rankers_order(kishida_index):
     question = "What did Biden and Kishida agree on?"
-    passages = indexed.retriever.retrieve(question, k=3, mode="hybrid")
-    _, plain, _ = _reader(indexed, None).rank(question, passages)
+    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
+    _, plain, _ = _reader(kishida_index, None).rank(question, passages)
     last = plain[-1].text
-    _, ranked, _ = _reader(indexed, FavourJudge(last[:20])).rank(question, passages)
+    _, ranked, _ = _reader(kishida_index, FavourJudge(last[:20])).rank(question, passages)
     assert [c.text for c in ranked] == [last] + [c.text for c in plain if c.text != last]
 
 
-def test_judge_without_a_fit_in_ranker_json_is_a_clear_error(indexed):
+def test_judge_without_a_fit_in_ranker_json_is_a_clear_error(kishida_index):
     question = "What did Biden and Kishida agree on?"
-    passages = indexed.retriever.retrieve(question, k=3, mode="hybrid")
+    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
     without = dataclasses.replace(load_model(), judge=None)
     with pytest.raises(JudgeError, match=r"train_ranker\.py .*--judge"):
-        _reader(indexed, FavourJudge("x"), ranker=without).rank(question, passages)
+        _reader(kishida_index, FavourJudge("x"), ranker=without).rank(question, passages)
 
 
 def test_shipped_ranker_holds_a_judge_fit_trained_on_dev():
@@ -165,7 +148,7 @@ def _cli(tmp_path, *args):
 
     from assistant.cli import main
 
-    record = {"id": "r1", "title": "Biden and Kishida", "date": "2023-05-19", "source": "Test", "text": TEXT}
+    record = {"id": "r1", "title": "Biden and Kishida", "date": "2023-05-19", "source": "Test", "text": KISHIDA_TEXT}
     runner = CliRunner()
     runner.invoke(main, ["--embed-model", "hash", "ingest", str(write_jsonl(tmp_path / "a.jsonl", [record]))])
     return runner.invoke(main, ["--embed-model", "hash", *args], catch_exceptions=False)
@@ -184,7 +167,7 @@ def test_cli_asks_with_a_real_gguf_judge(tmp_path):
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert 0.0 <= out["confidence"] <= 1.0
-    assert out["refused"] or all(TEXT[c["start"] : c["end"]] == c["quote"] for c in out["citations"])
+    assert out["refused"] or all(KISHIDA_TEXT[c["start"] : c["end"]] == c["quote"] for c in out["citations"])
 
 
 # ---- fetching the model

@@ -14,8 +14,6 @@ import pytest
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.extractive.ranker import READER_FEATURES, JudgeFit, Linear, load_model
 from assistant.answer.extractive.reading import MODEL_DIR, MODEL_FILE, OnnxReader, Reading, check_meta
-from assistant.documents import Article
-from assistant.indexer import index_articles
 from assistant.pipeline import Pipeline
 
 EYYUBOV = (
@@ -103,12 +101,6 @@ def test_shipped_ranker_holds_a_reader_fit_trained_on_dev():
 
 # ---- how the reader's scores reorder and calibrate the extractive answerer (a fake reader on a real small index)
 
-TEXT = (
-    "President Biden spoke today with Prime Minister Kishida of Japan. "
-    "The leaders met in Hiroshima on May 19 to discuss semiconductors. "
-    "They agreed to expand cooperation on clean energy and critical minerals."
-)
-
 
 class FavourReader:
     """Log-odds +5 for sentences holding `word` (span: that word), -5 for the others."""
@@ -135,23 +127,14 @@ def _ranker(threshold: float = 0.3):
     return dataclasses.replace(load_model(), reader=fit)
 
 
-@pytest.fixture
-def indexed(hash_settings):
-    pipe = Pipeline(hash_settings)
-    art = Article(id="a1", title="Biden and Kishida", text=TEXT, date="2023-05-19", source="Test")
-    index_articles(pipe.store, pipe.embedder, [art], hash_settings)
-    yield pipe
-    pipe.close()
-
-
 def _answerer(pipe: Pipeline, reader, ranker=None) -> ExtractiveAnswerer:
     return ExtractiveAnswerer(pipe.embedder, pipe.idf, pipe.extractive.infos, ranker=ranker or _ranker(), reader=reader)
 
 
-def test_reader_puts_the_sentence_it_reads_as_answering_first_and_its_span_leads(indexed):
+def test_reader_puts_the_sentence_it_reads_as_answering_first_and_its_span_leads(kishida_index):
     question = "Where did Biden and Kishida meet in May 2023?"
-    passages = indexed.retriever.retrieve(question, k=3, mode="hybrid")
-    answerer = _answerer(indexed, FavourReader("clean energy"))
+    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
+    answerer = _answerer(kishida_index, FavourReader("clean energy"))
     _, ranked, conf = answerer.rank(question, passages)
     assert "clean energy" in ranked[0].text and ranked[0].reading is not None
     assert conf == pytest.approx(1 / (1 + np.exp(-5.0)), abs=1e-6) and answerer.threshold == 0.3
@@ -159,18 +142,18 @@ def test_reader_puts_the_sentence_it_reads_as_answering_first_and_its_span_leads
     assert not draft.refused and draft.text.startswith("clean energy [1]")
 
 
-def test_reader_that_reads_no_answer_makes_the_answerer_refuse(indexed):
+def test_reader_that_reads_no_answer_makes_the_answerer_refuse(kishida_index):
     question = "Where did Biden and Kishida meet in May 2023?"
-    passages = indexed.retriever.retrieve(question, k=3, mode="hybrid")
-    draft = _answerer(indexed, FavourReader("no sentence holds this")).answer(question, passages)
+    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
+    draft = _answerer(kishida_index, FavourReader("no sentence holds this")).answer(question, passages)
     assert draft.refused and draft.confidence < 0.01
 
 
-def test_without_a_reader_fit_the_ranker_alone_answers(indexed):
+def test_without_a_reader_fit_the_ranker_alone_answers(kishida_index):
     question = "Where did Biden and Kishida meet in May 2023?"
-    passages = indexed.retriever.retrieve(question, k=3, mode="hybrid")
+    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
     plain = dataclasses.replace(load_model(), reader=None)
-    answerer = _answerer(indexed, FavourReader("clean energy"), ranker=plain)
+    answerer = _answerer(kishida_index, FavourReader("clean energy"), ranker=plain)
     assert answerer.reader_fit is None and answerer.threshold == plain.threshold
     _, ranked, _ = answerer.rank(question, passages)
     assert all(c.reading is None for c in ranked)
