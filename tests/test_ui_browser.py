@@ -108,9 +108,11 @@ def browser(tmp_path):
 
 
 def _wait(browser, timeout=90):
+    """Wait for a condition; Gradio re-renders components, so an element found a moment ago may be gone: try again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(browser, timeout)
+    return WebDriverWait(browser, timeout, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def _chat_text(d) -> str:
