@@ -1,7 +1,8 @@
 """Out-of-domain figures for the reading model alone, on data it was never trained on (evals/reader_data.py writes
 them): QNLI dev pairs whose question is not in training (AUC), TrecQA test newswire (answer-sentence top-1, MRR, AUC;
 licence not stated, so checking only) and XQuAD paragraphs outside the SQuAD dev half (answer-sentence top-1 among the
-paragraph's sentences; span exact match and F1 on the gold sentence).
+paragraph's sentences; span exact match and F1 on the gold sentence), and in domain the dev half B pairs of
+evals/reader_corpus_data.py (AUC overall and per negative kind).
 
     python evals/reader_heldout.py [--model PATH.onnx] [--limit N]
 """
@@ -89,6 +90,15 @@ def heldout(data: Path, model: Path | None = None, limit: int | None = None) -> 
         "span_em": round(float(np.mean(em)), 4),
         "span_f1": round(float(np.mean(f1s)), 4),
     }
+    indomain = data / "indomain_b.jsonl"  # evals/reader_corpus_data.py: dev half B, never trained on
+    if indomain.exists():
+        rows = _rows(indomain, limit)
+        s = reader.answerability([r["question"] for r in rows], [r["sentence"] for r in rows])
+        labels = np.array([r["label"] for r in rows])
+        out["indomain_b"] = {"pairs": len(rows), "auc": round(float(roc_auc_score(labels, s)), 4)}
+        for kind in ("hard", "swap", "unanswerable"):  # each negative kind against all the positives
+            keep = np.array([r["label"] == 1 or r["kind"] == kind for r in rows])
+            out["indomain_b"][f"auc_{kind}"] = round(float(roc_auc_score(labels[keep], s[keep])), 4)
     print(json.dumps(out, indent=1))
     return out
 

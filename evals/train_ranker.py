@@ -249,6 +249,19 @@ def reader_scores(items: list[Retrieved], oof: dict[str, np.ndarray], k: int = R
     return out
 
 
+def untrained(examples: list[Example], questions: list[dict], reader_meta: dict, only: str | None = None) -> list[Example]:
+    """The dev questions the reading model never saw: a training stage that used half of the dev documents
+    (evals/reader_corpus_data.py) records it in meta.json's stages, and the reader's weight, calibrator and threshold
+    are then fit on the other half only, so they do not trust scores the model learnt on those very questions."""
+    from evals.reader_corpus_data import half
+
+    seen = {s["dev_half"] for s in reader_meta.get("stages", []) if s.get("dev_half")}
+    if only is not None:  # --reader-dev-half: fit on that half whatever the model saw (to compare two models alike)
+        seen = {"A", "B"} - {only}
+    docs = {q["id"]: q["doc_ids"] for q in questions}
+    return [e for e in examples if not (docs[e.qid] and half(docs[e.qid][0]) in seen)]
+
+
 def fit_judge(
     examples: list[Example],
     oof: dict[str, np.ndarray],
@@ -321,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--judge", type=Path, help="a GGUF chat model: also fit how its judgement joins the ranker")
     ap.add_argument("--judge-cache", type=Path, help="JSON lines of judge scores: reused when they match")
     ap.add_argument("--no-reader", dest="reader", action="store_false", help="leave out the trained reader's fit")
+    ap.add_argument("--reader-dev-half", choices=["A", "B"], help="fit the reader's part on this dev half only")
     ap.add_argument("--reader-k", type=int, default=READER_K, help="sentences the reader reads per question")
     args = ap.parse_args(argv)
     questions = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -384,9 +398,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.reader:
         from assistant.answer.extractive.reading import META_FILE, MODEL_DIR
 
+        reader_meta = json.loads((MODEL_DIR / META_FILE).read_text())
         scores = reader_scores(items, oof, args.reader_k)
-        reader = fit_judge(examples, oof, scores, args.c, args.reader_k, READER_FEATURES, READER_WEIGHTS)
-        reader.meta["model_sha256"] = json.loads((MODEL_DIR / META_FILE).read_text())["sha256"]
+        fit_on = untrained(examples, questions, reader_meta, args.reader_dev_half)
+        reader = fit_judge(fit_on, oof, scores, args.c, args.reader_k, READER_FEATURES, READER_WEIGHTS)
+        reader.meta["model_sha256"] = reader_meta["sha256"]
+        reader.meta["fit_on_questions"] = len(fit_on)
     if judge is None and args.out.exists():  # keep a judge fit made for (practically) this ranker
         old = json.loads(args.out.read_text(encoding="utf-8"))
         drift = max(_drift(old["sentence"], sentence), _drift(old["answer"], answer))

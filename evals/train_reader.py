@@ -179,19 +179,23 @@ def train(args: argparse.Namespace) -> None:
     np.random.seed(SEED)
     base = base_path()
     tok = AutoTokenizer.from_pretrained(str(base))
-    rows = load_rows(DATA / "train.jsonl")
+    rows = load_rows(args.data)
     val = load_rows(DATA / "val.jsonl")
     random.Random(SEED).shuffle(val)
     val = val[: args.val]
-    plan = batches(rows, tok, SEED)
+    extra = load_rows(args.extra_val) if args.extra_val else []
+    plan = batches(rows, tok, args.seed)
     total = min(len(plan), math.ceil(args.max_pairs / BATCH))
     model = build_model(base)
-    opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
+    if args.init is not None:  # a second stage starts from a first stage's weights, with a fresh optimiser
+        model.load_state_dict(load_state(args.init))
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / WARMUP) * max(0.0, (total - s) / max(1, total - WARMUP))
     )
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
+    record_run(args, total)
     ckpt = out / "checkpoint.pt"
     step = 0
     if ckpt.exists():
@@ -239,13 +243,39 @@ def train(args: argparse.Namespace) -> None:
             )
             tmp.replace(ckpt)
         if step % args.val_every == 0 or step == total:
-            p = predict(model, tok, val)
-            lab = np.array([r["label"] for r in val])
+            scores = [auc(np.array([r["label"] for r in v]), predict(model, tok, v)) for v in (val, extra) if v]
             with open(out / "val.csv", "a", encoding="utf-8") as fh:
-                fh.write(f"{step},{auc(lab, p):.4f}\n")
-            print(f"validation AUC at batch {step}: {auc(lab, p):.4f}", flush=True)
+                fh.write(f"{step}," + ",".join(f"{a:.4f}" for a in scores) + "\n")
+            print(f"validation AUC at batch {step}: " + " / ".join(f"{a:.4f}" for a in scores), flush=True)
     torch.save(model.state_dict(), out / "final.pt")
     print("done", flush=True)
+
+
+def record_run(args: argparse.Namespace, total: int) -> None:
+    """run.json: what this run was trained on and how, for the exported model's meta.json."""
+    import hashlib
+
+    run = {
+        "data": str(args.data.relative_to(ROOT) if args.data.is_relative_to(ROOT) else args.data),
+        "data_sha256": hashlib.sha256(args.data.read_bytes()).hexdigest(),
+        "init": str(args.init.relative_to(ROOT)) if args.init and args.init.is_relative_to(ROOT) else args.init,
+        "lr": args.lr,
+        "seed": args.seed,
+        "batches": total,
+        # pairs made from dev half A (evals/reader_corpus_data.py): train_ranker.py then fits on half B only
+        "dev_half": "A" if '"source": "dev-corpus"' in args.data.read_text(encoding="utf-8") else None,
+    }
+    (args.out / "run.json").write_text(json.dumps(run, indent=1, default=str) + "\n")
+
+
+def load_state(path: Path) -> dict:
+    """A run's weights: final.pt, else its checkpoint's model."""
+    import torch
+
+    final = path / "final.pt"
+    if final.exists():
+        return torch.load(final, weights_only=False)
+    return torch.load(path / "checkpoint.pt", weights_only=False)["model"]
 
 
 def load_trained(out: Path):
@@ -314,6 +344,7 @@ def export(args: argparse.Namespace) -> None:
             "optimizer": "AdamW wd 0.01, linear decay",
         },
         "data": {"script": "evals/reader_data.py", "card": "evals/reader_data.md", "sha256": data_counts["sha256"]},
+        "stages": stages(args.out),
         "versions": {
             "torch": torch.__version__,
             "transformers": transformers.__version__,
@@ -327,6 +358,16 @@ def export(args: argparse.Namespace) -> None:
     for name in (reading.TOKENIZER_FILE, reading.META_FILE):  # the fp32 file beside them, for the agreement check
         shutil.copyfile(target / name, args.out / name)
     agreement(args, fp32, target / reading.MODEL_FILE)
+
+
+def stages(out: Path) -> list[dict]:
+    """The chain of runs behind a model: each run's run.json, following --init back to the first."""
+    chain: list[dict] = []
+    while out is not None and (out / "run.json").exists():
+        run = json.loads((out / "run.json").read_text())
+        chain.insert(0, {"run": str(out.relative_to(ROOT) if out.is_relative_to(ROOT) else out), **run})
+        out = ROOT / run["init"] if run.get("init") else None
+    return chain
 
 
 def agreement(args: argparse.Namespace, fp32: Path, int8: Path) -> None:
@@ -352,6 +393,11 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--val", type=int, default=1500)
     ap.add_argument("--val-every", type=int, default=1000)
+    ap.add_argument("--data", type=Path, default=DATA / "train.jsonl", help="training pairs (JSONL)")
+    ap.add_argument("--extra-val", type=Path, default=None, help="a second validation file, its AUC logged beside")
+    ap.add_argument("--init", type=Path, default=None, help="start from this run's weights (a second stage)")
+    ap.add_argument("--lr", type=float, default=LR)
+    ap.add_argument("--seed", type=int, default=SEED, help="order of the batches")
     args = ap.parse_args()
     if args.command == "train":
         train(args)

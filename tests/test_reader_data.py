@@ -1,0 +1,58 @@
+"""The reading model's in-domain pairs come from dev half A only (never a test question or document), and the
+reader's calibration is then fit on the dev questions the model did not see."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_in_domain_pairs_use_dev_half_a_and_never_a_test_question_or_document(tmp_path):
+    from evals.reader_corpus_data import half
+
+    subprocess.run(
+        [sys.executable, str(ROOT / "evals" / "reader_corpus_data.py"), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    a, b = _jsonl(tmp_path / "indomain_a.jsonl"), _jsonl(tmp_path / "indomain_b.jsonl")
+    test = _jsonl(ROOT / "evals" / "test.jsonl")
+    dev = _jsonl(ROOT / "evals" / "dev.jsonl")
+    test_docs, test_questions = {d for q in test for d in q["doc_ids"]}, {q["question"] for q in test}
+    assert a and b
+    assert {r["title"] for r in a} <= {d for q in dev for d in q["doc_ids"] if half(d) == "A"}
+    assert {r["title"] for r in b} <= {d for q in dev for d in q["doc_ids"] if half(d) == "B"}
+    assert not {r["title"] for r in a + b} & test_docs and not {r["question"] for r in a + b} & test_questions
+    kinds = {r["kind"] for r in a}
+    assert {"answer", "hard", "swap", "unanswerable"} <= kinds
+    dev_questions = {q["question"] for q in dev}
+    swaps = [r for r in a if r["kind"] == "swap"]
+    assert all(r["label"] == 0 and r["question"] not in dev_questions for r in swaps)  # a name was replaced
+    positives = [r for r in a if r["label"] == 1 and r["span"]]
+    assert all(0 <= r["span"][0] < r["span"][1] <= len(r["sentence"]) for r in positives)
+
+
+def test_the_reader_is_calibrated_on_the_dev_half_it_did_not_see():
+    from evals.reader_corpus_data import half
+    from evals.train_ranker import Example, untrained
+
+    dev = _jsonl(ROOT / "evals" / "dev.jsonl")
+    examples = [Example(q["id"], True, np.zeros((1, 1)), np.zeros(1), False, np.zeros((1, 1))) for q in dev]
+    seen_a = {"stages": [{"run": "stage1"}, {"run": "stage2", "dev_half": "A"}]}
+    kept = {e.qid for e in untrained(examples, dev, seen_a)}
+    halves = {q["id"]: half(q["doc_ids"][0]) if q["doc_ids"] else None for q in dev}
+    assert kept and all(halves[qid] != "A" for qid in kept)
+    assert len(kept) == sum(1 for h in halves.values() if h != "A")
+    assert len(untrained(examples, dev, {"stages": [{"run": "stage1"}]})) == len(dev)  # a model that saw no dev
+    assert {e.qid for e in untrained(examples, dev, {}, only="A")} == {i for i, h in halves.items() if h != "B"}
