@@ -4,6 +4,7 @@ answer. A MiniLM-L6 cross-encoder run by ONNX Runtime with the `tokenizers` libr
 from __future__ import annotations
 
 import json
+import os
 import threading
 import warnings
 from dataclasses import dataclass
@@ -58,9 +59,9 @@ class OnnxReader:
 
     name = "reader"
 
-    def __init__(self, path: Path | None = None, threads: int = 2) -> None:
+    def __init__(self, path: Path | None = None, threads: int | None = None) -> None:
         self.path = path or MODEL_DIR / MODEL_FILE
-        self.threads = threads
+        self.threads = threads or _usable_cpus()
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -102,11 +103,14 @@ class OnnxReader:
         return encs, answer, start, end
 
     def read(self, question: str, sentences: list[str]) -> list[Reading]:
-        """One Reading per sentence, all in one batch."""
-        if not sentences:
-            return []
-        encs, answer, start, end = self._run([(question, s) for s in sentences])
-        return [_reading(float(answer[i]), encs[i], start[i], end[i]) for i in range(len(sentences))]
+        """One Reading per sentence, each pair run on its own: no padding (a third faster than one padded batch of
+        eight readout sentences), and a sentence's score does not depend on what else is read with it (dynamic int8
+        takes its activation ranges per run)."""
+        out = []
+        for sentence in sentences:
+            encs, answer, start, end = self._run([(question, sentence)])
+            out.append(_reading(float(answer[0]), encs[0], start[0], end[0]))
+        return out
 
     def answerability(self, questions: list[str], sentences: list[str], batch: int = 64) -> np.ndarray:
         """Log-odds for many (question, sentence) pairs (evaluation)."""
@@ -115,6 +119,14 @@ class OnnxReader:
             _, answer, _, _ = self._run(list(zip(questions[i : i + batch], sentences[i : i + batch], strict=True)))
             out.append(answer)
         return np.concatenate(out) if out else np.zeros(0)
+
+
+def _usable_cpus(cap: int = 2) -> int:
+    """The CPUs this process may run on, at most `cap`: two threads on one allowed core run slower than one."""
+    try:
+        return max(1, min(cap, len(os.sched_getaffinity(0))))
+    except AttributeError:  # not on Linux
+        return cap
 
 
 def _reading(logit: float, enc: Any, start: np.ndarray, end: np.ndarray) -> Reading:
