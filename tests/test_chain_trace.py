@@ -68,5 +68,5 @@ def test_a_tracer_sees_each_step_and_the_documents_the_answer_cites(real_pipelin
     request = tracer.named("extractive")["input"]
     assert [p.chunk_id for p in request.passages] == [d.metadata["chunk_id"] for d in documents]
     assert request.query_vector is tracer.named("retrieve")["output"].query_vector
-    assert tracer.named("finish")["output"] is ans or tracer.named("finish")["output"] == ans
+    assert tracer.named("finish")["output"] == ans and tracer.named("ask")["output"] == ans
     assert embedded == [QUESTION] and len(weighed) == 1  # embedded once, term weights computed once
