@@ -32,7 +32,8 @@ class Embedder(ABC):
         """Embed a batch of texts; vectors are L2-normalised."""
 
     def embed(self, text: str) -> list[float]:
-        """Embed one text. The last few are remembered: the retriever and the reader both embed the question."""
+        """Embed one text. The last few are remembered (the evaluation retrieves again for a question just asked); the
+        question's chain embeds each question once and passes the vector on."""
         with _RECENT_LOCK:
             cache = self.__dict__.setdefault("_recent", {})
             vec = cache.get(text)

@@ -1,6 +1,9 @@
-"""The LCEL chain that wires condense -> retrieve -> answer -> cite, and the Pipeline facade.
+"""The Pipeline facade and its LCEL chain: condense -> retrieve -> answer -> finish, each a named step.
 
-Each step of the chain takes a `Query` and returns a new one with its field filled in; nothing is mutated.
+Each step takes one typed value of `stages.py` and returns the next (Request -> Standalone -> Retrieved -> Drafted ->
+Answer); nothing is mutated. The retrieve step runs the product's `HybridRetriever` and the answer step runs the
+answerer as a runnable, so a LangChain callback handler or tracer passed to `ask` sees both with their inputs and
+outputs.
 """
 
 from __future__ import annotations
@@ -8,19 +11,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from assistant.answer.citations import check_claims, normalise, quote_is_verbatim
-from assistant.answer.condense import condense, needs_context
+from assistant.answer.condense import condense_with
 from assistant.answer.extractive.annotations import ComputedInfos, StoredInfos
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.extractive.judge import SentenceJudge
+from assistant.answer.extractive.question import analyse
 from assistant.answer.extractive.reading import OnnxReader
 from assistant.answer.extractive.text_terms import idf_from_counts
-from assistant.answer.fallback import FallbackAnswerer
+from assistant.answer.refusal import decide
 from assistant.answer.support import SUPPORT_THRESHOLD
-from assistant.answer.types import Answer, Answerer, Draft, TokenFn, Turn
+from assistant.answer.types import Answer, Answerer, AnswerInput, Draft, TokenFn, Turn
 from assistant.documents import Passage
 from assistant.embedder import Embedder
 from assistant.errors import QuestionError
@@ -28,28 +32,11 @@ from assistant.retrieval.embeddings import embedder_for
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.retriever import Retriever
 from assistant.settings import Settings
+from assistant.stages import Drafted, Request, Retrieved, Standalone
 from assistant.store.facade import Store
 
-REFUSAL = "The indexed articles do not say."
 WARM_UP_QUESTION = "Who met whom, and where?"
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Query:
-    """What flows through the chain: the request, then what each step added."""
-
-    question: str
-    history: tuple[Turn, ...]
-    filters: Filters
-    k: int
-    mode: str
-    on_token: TokenFn | None = None
-    t0: float = field(default_factory=time.perf_counter)
-    timings: Mapping[str, float] = field(default_factory=dict)
-    standalone: str = ""  # set by condense
-    passages: tuple[Passage, ...] = ()  # set by retrieve
-    draft: Draft | None = None  # set by answer
 
 
 class Pipeline:
@@ -68,9 +55,8 @@ class Pipeline:
         self.retriever = Retriever(self.store, self.embedder, settings.candidates, settings.rrf_k)
         infos = StoredInfos(self.store, fallback=ComputedInfos(self.embedder))
         reader = OnnxReader() if settings.reader else None
-        self.extractive = ExtractiveAnswerer(self.embedder, self.idf, infos, judge=_judge(settings), reader=reader)
-        if answerer is not None and not isinstance(answerer, ExtractiveAnswerer | FallbackAnswerer):
-            answerer = FallbackAnswerer(answerer, self.extractive)  # an LLM that fails gives the extractive answer
+        self.extractive = ExtractiveAnswerer(self.embedder, infos, judge=_judge(settings), reader=reader)
+        # An "llm" answerer that fails gives the extractive answer (the answer step falls back).
         self.answerer: Answerer = answerer or self._configured_answerer()
         self._chain = None
 
@@ -83,32 +69,37 @@ class Pipeline:
         from assistant.answer.llm.generative import GenerativeAnswerer
 
         model = make_chat_model(spec, self.settings)
-        generative = GenerativeAnswerer(model, spec.label, self.settings.llm_context, self.settings.llm_max_tokens)
-        return FallbackAnswerer(generative, self.extractive)
+        return GenerativeAnswerer(model, spec.label, self.settings.llm_context, self.settings.llm_max_tokens)
 
     def idf(self, lemmas: list[str]) -> dict[str, float]:
         """IDF of the question's lemmas over the indexed chunks (FTS5 stems them as it stems the chunks)."""
         n, dfs = self.store.doc_freqs(lemmas)
         return idf_from_counts(n, dfs)
 
+    def term_weights(self, question: str) -> dict[str, float]:
+        """The IDF of the question's content lemmas, as the extractive reader weighs them."""
+        lemmas = analyse(question).lemmas
+        return self.idf(list(lemmas)) if lemmas else {}
+
+    def reader_input(self, question: str, passages: Sequence[Passage], vector: Any = None) -> AnswerInput:
+        """What the extractive reader reads: the passages, the question's vector (embedded here unless given) and its
+        term weights, each computed once."""
+        vector = self.embedder.embed(question) if vector is None else vector
+        return AnswerInput(question, tuple(passages), vector, self.term_weights(question))
+
     @property
     def chain(self) -> Any:
-        """The LCEL runnable `ask` invokes: Query -> Answer in four steps (condense, retrieve, answer, finish)."""
+        """The LCEL runnable `ask` invokes: Request -> Answer in four named steps (condense, retrieve, answer, finish)."""
         if self._chain is None:
             from langchain_core.runnables import RunnableLambda
 
             self._chain = (
-                RunnableLambda(self._condense)
-                | RunnableLambda(self._retrieve)
-                | RunnableLambda(self._answer)
-                | RunnableLambda(self._finish)
-            )
+                RunnableLambda(self._condense).with_config(run_name="condense")
+                | RunnableLambda(self._retrieve).with_config(run_name="retrieve")
+                | RunnableLambda(self._answer).with_config(run_name="answer")
+                | RunnableLambda(self._finish).with_config(run_name="finish")
+            ).with_config(run_name="ask")
         return self._chain
-
-    def _run(self, query: Query) -> Answer:
-        """Every question goes through the LCEL chain (so a LangChain callback or tracer sees each step). Its `invoke`
-        imports LangChain's tracing machinery, about 0.2-0.4 s of a cold `assistant ask`: kept on purpose."""
-        return self.chain.invoke(query)
 
     def ask(
         self,
@@ -118,80 +109,98 @@ class Pipeline:
         k: int | None = None,
         mode: str | None = None,
         on_token: TokenFn | None = None,
+        threshold: float | None = None,
+        callbacks: Sequence[Any] | None = None,
     ) -> Answer:
-        """Answer one question (with optional chat history); `on_token` receives streamed LLM tokens."""
+        """Answer one question (with optional chat history); `on_token` receives streamed LLM tokens; `threshold`
+        replaces the answerer's refusal threshold (the evaluation passes 0.0); `callbacks` are LangChain callback
+        handlers (tracers) that see every step. Its `invoke` imports LangChain's tracing machinery, about 0.2-0.4 s of
+        a cold `assistant ask`: kept on purpose."""
         question = " ".join(question.split())
         if not question:
             raise QuestionError("the question is empty")
         if len(question) > 2000:
             raise QuestionError(f"the question is {len(question)} characters long; the limit is 2000")
-        query = Query(
+        request = Request(
             question=question,
             history=tuple(Turn.of(t) for t in history or ()),
             filters=filters or Filters(),
             k=k or self.settings.k,
             mode=mode or self.settings.mode,
+            threshold=threshold,
             on_token=on_token,
         )
-        return self._run(query)
+        return self.chain.invoke(request, config={"callbacks": list(callbacks)} if callbacks else None)
 
-    def _condense(self, q: Query) -> Query:
-        return replace(q, standalone=self._standalone(q))
+    def _condense(self, request: Request) -> Standalone:
+        """The question made standalone: by the LLM backend's chat model when there is one, else by rules."""
+        return Standalone(request, condense_with(self.answerer.chat_model, request.question, request.history))
 
-    def _standalone(self, q: Query) -> str:
-        model = getattr(self.answerer, "model", None)  # an LLM backend's chat model; the extractive reader has none
-        if not hasattr(model, "invoke") or not q.history or not needs_context(q.question):
-            return condense(q.question, q.history)
-        from assistant.answer.prompting import render
+    def _retrieve(self, standalone: Standalone, config: Any) -> Retrieved:
+        """Embed the standalone question once (unless only keywords are searched) and run the HybridRetriever."""
+        from assistant.retrieval.langchain import to_passage
 
-        turns = "\n".join(f"Q: {t.question}\nA: {t.answer[:400]}" for t in q.history[-3:])
-        try:
-            out = str(model.invoke(render("condense", history=turns, question=q.question)).content).strip()
-        except Exception as exc:  # noqa: BLE001 - any backend failure falls back to the rule-based rewrite
-            log.warning("condense with the LLM failed (%s); using the rule-based rewrite", exc)
-            out = ""
-        line = out.splitlines()[0].strip() if out else ""
-        return line if 3 < len(line) < 500 else condense(q.question, q.history)
-
-    def _retrieve(self, q: Query) -> Query:
         t = time.perf_counter()
-        passages = self.retriever.retrieve(q.standalone, k=q.k, mode=q.mode, filters=q.filters)
-        return replace(q, passages=tuple(passages), timings={**q.timings, "retrieve": _ms(t)})
+        request = standalone.request
+        vector = None if request.mode == "bm25" else self.embedder.embed(standalone.question)
+        retriever = self.retriever.as_retriever(request.filters, request.k, request.mode, vector=vector)
+        passages = tuple(to_passage(d) for d in retriever.invoke(standalone.question, config))
+        return Retrieved(standalone, vector, passages, {"retrieve": _ms(t)})
 
-    def _answer(self, q: Query) -> Query:
+    def _answer(self, retrieved: Retrieved, config: Any) -> Drafted:
+        """The answerer's draft; an "llm" answerer that fails gives the extractive answer, with a note saying why."""
         t = time.perf_counter()
-        draft = self.answerer.answer(q.standalone, list(q.passages), on_token=q.on_token)
-        return replace(q, draft=draft, timings={**q.timings, "answer": _ms(t)})
+        answerer = self.answerer
+        if answerer.kind == "extractive":
+            draft = _run(answerer, self._reader_request(retrieved), config)
+        else:
+            try:
+                draft = _run(answerer, retrieved.answer_input(), config)
+            except Exception as exc:  # noqa: BLE001 - timeouts, refused connections, unknown models: fall back
+                log.warning("LLM answer failed: %s", exc)
+                draft = _run(self.extractive, self._reader_request(retrieved), config)
+                note = f"the {answerer.name} model failed ({type(exc).__name__}: {str(exc)[:160]}); this is the extractive answer"
+                draft = replace(draft, notes=[*draft.notes, note])
+        return Drafted(retrieved, draft, {**retrieved.timings, "answer": _ms(t)})
 
-    def _finish(self, q: Query) -> Answer:
-        assert q.draft is not None
-        draft = normalise(q.draft)
-        passages = list(q.passages)
-        closest = _closest(passages)
+    def _reader_request(self, retrieved: Retrieved) -> AnswerInput:
+        """The extractive reader's input: the retrieved passages with the term weights and the query vector."""
+        question = retrieved.standalone.question
+        vector = self.embedder.embed(question) if retrieved.query_vector is None else None
+        return retrieved.answer_input(self.term_weights(question), vector)
+
+    def _finish(self, drafted: Drafted) -> Answer:
+        """Citations checked against their articles, claims against their quotes; then the one refusal decision."""
+        request, retrieved = drafted.retrieved.standalone.request, drafted.retrieved
+        draft = normalise(drafted.draft)
+        decision = decide(draft, self._checked(draft), retrieved.passages, request.threshold)
+        standalone = retrieved.standalone.question
+        return Answer(
+            question=request.question,
+            answer=decision.text,
+            refused=decision.refused,
+            citations=decision.citations,
+            retrieved=[{"doc_id": p.doc_id, "chunk_id": p.chunk_id, "score": round(p.score, 6)} for p in retrieved.passages],
+            timings_ms={**drafted.timings, "total": _ms(request.t0)},
+            confidence=round(draft.confidence, 4),
+            standalone_question=standalone if standalone != request.question else None,
+            closest=decision.closest,
+            notes=decision.notes,
+        )
+
+    def _checked(self, draft: Draft) -> Draft:
+        """Each quote verified verbatim against its article, other outlets of the story attached, then the claim
+        check (unsupported claims dropped, or flagged with `show_unsupported`)."""
+        if draft.refused:
+            return draft
         for c in draft.citations:
             doc = self.store.document(c.doc_id)
             c.verified = bool(doc) and quote_is_verbatim(c, doc["text"])
             c.also_reported_by = self.store.also_reported_by(c.doc_id)
+        notes = list(draft.notes)
         if any(not c.verified for c in draft.citations):
-            draft.notes.append("a quote did not match its article and was flagged")
-        draft = check_claims(draft, SUPPORT_THRESHOLD, keep_unsupported=self.settings.show_unsupported)
-        text = draft.text
-        if draft.refused or not draft.citations:
-            names = "; ".join(f"{d['title']} ({d['date'] or 'date unknown'})" for d in closest[:3])
-            text = REFUSAL + (f" Closest articles: {names}." if names else " Nothing relevant is indexed.")
-        timings = {**q.timings, "total": _ms(q.t0)}
-        return Answer(
-            question=q.question,
-            answer=text,
-            refused=draft.refused or not draft.citations,
-            citations=[] if draft.refused else draft.citations,
-            retrieved=[{"doc_id": p.doc_id, "chunk_id": p.chunk_id, "score": round(p.score, 6)} for p in passages],
-            timings_ms=timings,
-            confidence=round(draft.confidence, 4),
-            standalone_question=q.standalone if q.standalone != q.question else None,
-            closest=closest if draft.refused else [],
-            notes=draft.notes,
-        )
+            notes.append("a quote did not match its article and was flagged")
+        return check_claims(replace(draft, notes=notes), SUPPORT_THRESHOLD, keep_unsupported=self.settings.show_unsupported)
 
     def warm_up(self) -> float:
         """Load everything the first question needs: the embedder, the index (Chroma and SQLite), the chain, and the
@@ -207,17 +216,24 @@ class Pipeline:
             self.extractive.judge.warm_up()
         elif self.extractive.reader_fit is not None and self.extractive.reader is not None:
             self.extractive.reader.warm_up()
-        if self.answerer is self.extractive:
+        if self.answerer.kind == "extractive":
             self.ask(WARM_UP_QUESTION, k=2)
         else:
             _ = self.chain
             passages = self.retriever.retrieve(WARM_UP_QUESTION, k=2, mode=self.settings.mode)
-            self.extractive.answer(WARM_UP_QUESTION, passages)
+            self.extractive.answer(self.reader_input(WARM_UP_QUESTION, passages))
         return time.perf_counter() - t
 
     def close(self) -> None:
         """Release the store."""
         self.store.close()
+
+
+def _run(answerer: Answerer, request: AnswerInput, config: Any) -> Draft:
+    """The answerer as a runnable named after it, a child of the answer step (a tracer sees its input and draft)."""
+    from langchain_core.runnables import RunnableLambda
+
+    return RunnableLambda(answerer.answer, name=answerer.name).invoke(request, config)
 
 
 def _judge(settings: Settings) -> SentenceJudge | None:
@@ -227,15 +243,6 @@ def _judge(settings: Settings) -> SentenceJudge | None:
     from assistant.answer.extractive.judge import LlamaCppJudge
 
     return LlamaCppJudge(settings.judge)
-
-
-def _closest(passages: list[Passage]) -> list[dict]:
-    seen, out = set(), []
-    for p in passages:
-        if p.doc_id not in seen:
-            seen.add(p.doc_id)
-            out.append({"doc_id": p.doc_id, "title": p.title, "date": p.date, "source": p.source, "url": p.url})
-    return out[:5]
 
 
 def _ms(t0: float) -> float:

@@ -88,7 +88,7 @@ def featurise(items: list[Retrieved]) -> list[Example]:
     for r in items:
         q = analyse(r.parsed.text)  # parsed again: the cache may predate a change to the question analysis
         weights = {t: r.idf.get(t, 1.0) for t in q.lemmas}
-        x = feature_matrix(q, r.cands, r.qvec, lambda _terms, w=weights: w)
+        x = feature_matrix(q, r.cands, r.qvec, weights)
         ev = np.asarray([evidence(q, c, r.cands, weights) for c in r.cands]).reshape(len(r.cands), len(EVIDENCE))
         out.append(Example(r.qid, r.answerable, x, r.y, bool(q.expected), ev))
     return out
@@ -107,7 +107,7 @@ def retrieve_all(home: Path, questions: list[dict]) -> list[Retrieved]:
     settings = Settings(home=home)
     pipe = Pipeline(settings)
     index_articles(pipe.store, pipe.embedder, parse_path(ROOT / "corpus"), settings)  # skips what is current
-    reader = ExtractiveAnswerer(pipe.embedder, pipe.idf, pipe.extractive.infos, ranker=_dummy_model())
+    reader = ExtractiveAnswerer(pipe.embedder, pipe.extractive.infos, ranker=_dummy_model())
     out = []
     for n, q in enumerate(questions, 1):
         standalone = condense(q["question"], q.get("history") or [])

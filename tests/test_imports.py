@@ -39,7 +39,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "answer": (("answer/",), ("shared",)),
     # Wires the stages: the question's chain, the indexer (chunk, embed, write), feedback, citation lookup.
     "pipeline": (
-        ("pipeline.py", "indexer.py", "feedback.py", "lookup/"),
+        ("pipeline.py", "stages.py", "indexer.py", "feedback.py", "lookup/"),
         ("shared", "ingest", "store", "retrieval", "answer"),
     ),
     # What people use: the command line, the web UI, the evaluation, the package's lazy public names.

@@ -16,6 +16,7 @@ from conftest import KISHIDA_TEXT, smollm_gguf
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.extractive.judge import JudgedSentence, JudgeError, LlamaCppJudge, prompt_head, prompt_tail
 from assistant.answer.extractive.ranker import JUDGE_FEATURES, JudgeFit, Linear, load_model
+from assistant.answer.refusal import decide
 from assistant.pipeline import Pipeline
 
 
@@ -43,47 +44,47 @@ def _ranker(threshold: float = 0.3):
 
 
 def _reader(pipe: Pipeline, judge, ranker=None) -> ExtractiveAnswerer:
-    return ExtractiveAnswerer(pipe.embedder, pipe.idf, pipe.extractive.infos, ranker=ranker or _ranker(), judge=judge)
+    return ExtractiveAnswerer(pipe.embedder, pipe.extractive.infos, ranker=ranker or _ranker(), judge=judge)
 
 
 def test_judge_puts_its_sentence_first_for_a_one_answer_question_and_its_log_odds_set_the_confidence(kishida_index):
     question = "Where did Biden and Kishida meet in May 2023?"
-    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
-    _, plain, _ = _reader(kishida_index, None).rank(question, passages)
+    request = kishida_index.reader_input(question, kishida_index.retriever.retrieve(question, k=3, mode="hybrid"))
+    _, plain, _ = _reader(kishida_index, None).rank(request)
     favour = next(c.text for c in plain[1:] if "clean energy" in c.text or "spoke today" in c.text)
     judge = FavourJudge(favour[:20])
     reader = _reader(kishida_index, judge)
-    _, ranked, conf = reader.rank(question, passages)
+    _, ranked, conf = reader.rank(request)
     assert ranked[0].text == favour != plain[0].text
     assert conf == pytest.approx(1 / (1 + np.exp(-5.0)), abs=1e-6)
     assert len(judge.seen) == 1 and judge.seen[0][0] == plain[0].text and len(judge.seen[0]) <= 4
     assert reader.threshold == 0.3 and _reader(kishida_index, None).threshold == load_model().threshold
-    draft = reader.answer(question, passages)
+    draft = reader.answer(request)
     assert not draft.refused and draft.citations[0].quote == favour
 
 
 def test_judge_that_says_no_to_every_sentence_makes_the_reader_refuse(kishida_index):
     question = "Where did Biden and Kishida meet in May 2023?"
-    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
-    draft = _reader(kishida_index, FavourJudge("no sentence holds this")).answer(question, passages)
-    assert draft.refused and draft.confidence < 0.01
+    request = kishida_index.reader_input(question, kishida_index.retriever.retrieve(question, k=3, mode="hybrid"))
+    draft = _reader(kishida_index, FavourJudge("no sentence holds this")).answer(request)
+    assert draft.confidence < 0.01 and decide(draft, draft).refused
 
 
 def test_judge_moves_one_sentence_first_and_the_rest_keep_the_rankers_order(kishida_index):
     question = "What did Biden and Kishida agree on?"
-    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
-    _, plain, _ = _reader(kishida_index, None).rank(question, passages)
+    request = kishida_index.reader_input(question, kishida_index.retriever.retrieve(question, k=3, mode="hybrid"))
+    _, plain, _ = _reader(kishida_index, None).rank(request)
     last = plain[-1].text
-    _, ranked, _ = _reader(kishida_index, FavourJudge(last[:20])).rank(question, passages)
+    _, ranked, _ = _reader(kishida_index, FavourJudge(last[:20])).rank(request)
     assert [c.text for c in ranked] == [last] + [c.text for c in plain if c.text != last]
 
 
 def test_judge_without_a_fit_in_ranker_json_is_a_clear_error(kishida_index):
     question = "What did Biden and Kishida agree on?"
-    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
+    request = kishida_index.reader_input(question, kishida_index.retriever.retrieve(question, k=3, mode="hybrid"))
     without = dataclasses.replace(load_model(), judge=None)
     with pytest.raises(JudgeError, match=r"train_ranker\.py .*--judge"):
-        _reader(kishida_index, FavourJudge("x"), ranker=without).rank(question, passages)
+        _reader(kishida_index, FavourJudge("x"), ranker=without).rank(request)
 
 
 def test_shipped_ranker_holds_a_judge_fit_trained_on_dev():

@@ -8,9 +8,10 @@ import pytest
 from conftest import ROOT, free_port, smollm_gguf, wait_http
 
 from assistant.answer.citations import markers_in
+from assistant.answer.refusal import REFUSAL
 from assistant.indexer import index_articles
 from assistant.ingest.parse import parse_path
-from assistant.pipeline import REFUSAL, Pipeline
+from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow

@@ -14,6 +14,7 @@ import pytest
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.extractive.ranker import READER_FEATURES, JudgeFit, Linear, load_model
 from assistant.answer.extractive.reading import MODEL_DIR, MODEL_FILE, OnnxReader, Reading, check_meta
+from assistant.answer.refusal import decide
 from assistant.pipeline import Pipeline
 
 EYYUBOV = (
@@ -131,34 +132,34 @@ def _ranker(threshold: float = 0.3):
 
 
 def _answerer(pipe: Pipeline, reader, ranker=None) -> ExtractiveAnswerer:
-    return ExtractiveAnswerer(pipe.embedder, pipe.idf, pipe.extractive.infos, ranker=ranker or _ranker(), reader=reader)
+    return ExtractiveAnswerer(pipe.embedder, pipe.extractive.infos, ranker=ranker or _ranker(), reader=reader)
 
 
 def test_reader_puts_the_sentence_it_reads_as_answering_first_and_its_span_leads(kishida_index):
     question = "Where did Biden and Kishida meet in May 2023?"
-    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
+    request = kishida_index.reader_input(question, kishida_index.retriever.retrieve(question, k=3, mode="hybrid"))
     answerer = _answerer(kishida_index, FavourReader("clean energy"))
-    _, ranked, conf = answerer.rank(question, passages)
+    _, ranked, conf = answerer.rank(request)
     assert "clean energy" in ranked[0].text and ranked[0].reading is not None
     assert conf == pytest.approx(1 / (1 + np.exp(-5.0)), abs=1e-6) and answerer.threshold == 0.3
-    draft = answerer.answer(question, passages)
-    assert not draft.refused and draft.text.startswith("clean energy [1]")
+    draft = answerer.answer(request)
+    assert not draft.refused and draft.text.startswith("clean energy [1]") and draft.threshold == 0.3
 
 
 def test_reader_that_reads_no_answer_makes_the_answerer_refuse(kishida_index):
     question = "Where did Biden and Kishida meet in May 2023?"
-    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
-    draft = _answerer(kishida_index, FavourReader("no sentence holds this")).answer(question, passages)
-    assert draft.refused and draft.confidence < 0.01
+    request = kishida_index.reader_input(question, kishida_index.retriever.retrieve(question, k=3, mode="hybrid"))
+    draft = _answerer(kishida_index, FavourReader("no sentence holds this")).answer(request)
+    assert draft.confidence < 0.01 and decide(draft, draft).reason == "low confidence"
 
 
 def test_without_a_reader_fit_the_ranker_alone_answers(kishida_index):
     question = "Where did Biden and Kishida meet in May 2023?"
-    passages = kishida_index.retriever.retrieve(question, k=3, mode="hybrid")
+    request = kishida_index.reader_input(question, kishida_index.retriever.retrieve(question, k=3, mode="hybrid"))
     plain = dataclasses.replace(load_model(), reader=None)
     answerer = _answerer(kishida_index, FavourReader("clean energy"), ranker=plain)
     assert answerer.reader_fit is None and answerer.threshold == plain.threshold
-    _, ranked, _ = answerer.rank(question, passages)
+    _, ranked, _ = answerer.rank(request)
     assert all(c.reading is None for c in ranked)
 
 

@@ -247,12 +247,14 @@ class _RecordingLLM:
     """An answerer standing in for an LLM backend: it records calls (the warm-up must not make any)."""
 
     name = "recording"
+    kind = "llm"
+    chat_model = None
 
     def __init__(self):
         self.calls = []
 
-    def answer(self, question, passages, on_token=None):
-        self.calls.append(question)
+    def answer(self, request):
+        self.calls.append(request.question)
         raise AssertionError("the warm-up called the LLM")
 
 

@@ -101,8 +101,8 @@ def check_claims(draft: Draft, threshold: float, keep_unsupported: bool = False)
     notes = list(draft.notes)
     if dropped:
         notes.append(f"{dropped} statement(s) without support in the cited sources were removed")
-    if not kept:
-        return replace(draft, text="", citations=[], refused=True, notes=notes)
+    if not kept:  # nothing survived: `refusal.decide` refuses a draft with no citations
+        return replace(draft, text="", citations=[], notes=notes)
     return normalise(replace(draft, text=_layout(kept), notes=notes))
 
 

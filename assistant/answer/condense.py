@@ -3,8 +3,10 @@ entities (spaCy), or, failing that, the previous question's names and dates carr
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from assistant.answer.extractive.question import analyse
 from assistant.answer.types import Turn
@@ -17,6 +19,7 @@ PEOPLE = {"PERSON"}
 PLACES = {"GPE", "LOC", "FAC"}
 GROUPS = {"PERSON", "NORP", "GPE", "ORG"}
 CARRIED = {"PERSON", "GPE", "LOC", "FAC", "ORG", "NORP", "EVENT", "LAW", "DATE"}
+log = logging.getLogger(__name__)
 
 
 def needs_context(question: str) -> bool:
@@ -69,3 +72,20 @@ def condense(question: str, history: Sequence[Turn | Mapping]) -> str:
     if carried:
         out = f"{out} ({', '.join(carried)})"
     return out
+
+
+def condense_with(model: Any, question: str, history: Sequence[Turn]) -> str:
+    """The follow-up rewritten by an LLM backend's chat model; by `condense` when there is no model (None), when it
+    fails, or when it answers with something that is not one question."""
+    if model is None or not history or not needs_context(question):
+        return condense(question, history)
+    from assistant.answer.prompting import render
+
+    turns = "\n".join(f"Q: {t.question}\nA: {t.answer[:400]}" for t in history[-3:])
+    try:
+        out = str(model.invoke(render("condense", history=turns, question=question)).content).strip()
+    except Exception as exc:  # noqa: BLE001 - any backend failure falls back to the rule-based rewrite
+        log.warning("condense with the LLM failed (%s); using the rule-based rewrite", exc)
+        out = ""
+    line = out.splitlines()[0].strip() if out else ""
+    return line if 3 < len(line) < 500 else condense(question, history)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
 from assistant.documents import Passage
 
@@ -30,13 +30,17 @@ class Citation:
 
 @dataclass
 class Draft:
-    """What a backend produces: text with [n] markers, and the citations they point to."""
+    """What a backend produces: text with [n] markers, and the citations they point to.
+
+    `refused` says the backend has no answer to give (the LLM declined, nothing to read); whether the user is refused
+    is decided once, by `refusal.decide`, which also weighs `confidence` against `threshold`."""
 
     text: str
     citations: list[Citation]
     refused: bool = False
     confidence: float = 0.0
     notes: list[str] = field(default_factory=list)
+    threshold: float | None = None  # the backend's calibrated operating point; None: it does not refuse on confidence
 
 
 @dataclass
@@ -60,6 +64,18 @@ class Answer:
 
 
 TokenFn = Callable[[str], None]
+AnswererKind = Literal["extractive", "llm"]
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """What an answerer reads: the standalone question, its passages, and what retrieval already knows of it."""
+
+    question: str
+    passages: tuple[Passage, ...]
+    query_vector: Any = None  # the question's unit vector from the retriever's embedder (numpy or list)
+    term_weights: Mapping[str, float] | None = None  # IDF of the question's lemmas over the index; None: not computed
+    on_token: TokenFn | None = None  # receives streamed LLM tokens
 
 
 @dataclass(frozen=True)
@@ -81,9 +97,11 @@ class Answerer(Protocol):
     """A backend that answers a question from numbered passages."""
 
     name: str
+    kind: AnswererKind  # "extractive" reads the query vector and term weights; "llm" writes with `chat_model`
+    chat_model: Any  # the LangChain chat model an LLM backend writes with (it also condenses follow-ups); else None
 
-    def answer(self, question: str, passages: list[Passage], on_token: TokenFn | None = None) -> Draft:
-        """Compose a cited answer, or a refusal, from the passages only; stream tokens to `on_token` if it can."""
+    def answer(self, request: AnswerInput) -> Draft:
+        """Compose a cited answer from the passages only; stream tokens to `request.on_token` if it can."""
         ...
 
 

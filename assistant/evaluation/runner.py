@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from assistant.answer.refusal import REFUSAL, decide
 from assistant.answer.support import SUPPORT_THRESHOLD
-from assistant.pipeline import REFUSAL, Pipeline
+from assistant.answer.types import Answer, Draft
+from assistant.pipeline import Pipeline
 
 from . import metrics as M
 from .failures import classify
@@ -41,30 +42,29 @@ def parse_config(name: str) -> EvalConfig:
     return EvalConfig(name=name, **CONFIGS[name])
 
 
-@contextmanager
-def never_refuse(pipe: Pipeline, cfg: EvalConfig) -> Iterator[float | None]:
-    """Answer every question (threshold 0) and yield the operating threshold, so refusal can be replayed at any
-    threshold; for answerers that do not refuse on a confidence threshold, yields None and changes nothing."""
-    answerer = pipe.extractive
-    if cfg.generative or pipe.answerer is not answerer:
-        yield None
-        return
-    threshold = answerer.threshold
-    answerer.threshold = 0.0
-    try:
-        yield threshold
-    finally:
-        answerer.threshold = None  # back to the model's operating point
+def operating_threshold(pipe: Pipeline, cfg: EvalConfig) -> float | None:
+    """The extractive reader's refusal threshold, which the evaluation replays (questions are asked at threshold 0, so
+    the risk-coverage curve sees every answer); None for answerers that do not refuse on a confidence threshold."""
+    if cfg.generative or pipe.answerer.kind != "extractive":
+        return None
+    return pipe.extractive.threshold
+
+
+def replayed(ans: Answer, threshold: float | None) -> bool:
+    """Whether the answer, asked at threshold 0, is refused at `threshold`: the product's one refusal decision."""
+    draft = Draft(ans.answer, ans.citations, refused=ans.refused, confidence=ans.confidence)
+    return decide(draft, draft, threshold=threshold).refused
 
 
 def score_question(pipe: Pipeline, q: dict, cfg: EvalConfig, threshold: float | None) -> QuestionScore:
     """Ask one question and compute every per-question measure."""
     t0 = time.perf_counter()
-    ans = pipe.ask(q["question"], history=q.get("history") or [], mode=cfg.mode)
+    never = 0.0 if threshold is not None else None
+    ans = pipe.ask(q["question"], history=q.get("history") or [], mode=cfg.mode, threshold=never)
     latency = (time.perf_counter() - t0) * 1000
     gold = q.get("doc_ids", [])
     answerable = q["type"] != "unanswerable"
-    refused = ans.refused or (threshold is not None and ans.confidence < threshold)
+    refused = replayed(ans, threshold)
     shown = REFUSAL if refused and not ans.refused else ans.answer
     ranked = [p.doc_id for p in pipe.retriever.retrieve(ans.standalone_question or q["question"], k=20, mode=cfg.mode)]
     ranked = list(dict.fromkeys(ranked))
@@ -212,16 +212,16 @@ def run_eval(
     report: dict = {"configs": {}, "questions": len(questions), "splits": sorted({q.get("split", "") for q in questions})}
     configured = pipe.answerer
     for cfg in configs:
-        if cfg.generative and configured is pipe.extractive:
+        if cfg.generative and configured.kind == "extractive":
             raise ValueError("the llm config needs an LLM backend: pass --llm (e.g. llamacpp-server:http://127.0.0.1:8080/v1)")
         pipe.answerer = configured if cfg.generative else pipe.extractive
         rows: list[QuestionScore] = []
         try:
-            with never_refuse(pipe, cfg) as threshold:
-                for q in questions:
-                    rows.append(score_question(pipe, q, cfg, threshold))
-                    if progress:
-                        progress(1)
+            threshold = operating_threshold(pipe, cfg)
+            for q in questions:
+                rows.append(score_question(pipe, q, cfg, threshold))
+                if progress:
+                    progress(1)
         finally:
             pipe.answerer = configured
         report["configs"][cfg.name] = {

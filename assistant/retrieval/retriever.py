@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assistant.documents import Passage
@@ -26,15 +27,22 @@ class Retriever:
         self.candidates = candidates
         self.rrf_k = rrf_k
 
-    def retrieve(self, question: str, k: int = 8, mode: str = "hybrid", filters: Filters | None = None) -> list[Passage]:
-        """Top-k passages; each keeps its rank in the dense and BM25 lists."""
+    def retrieve(
+        self,
+        question: str,
+        k: int = 8,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+        vector: Sequence[float] | None = None,
+    ) -> list[Passage]:
+        """Top-k passages; each keeps its rank in the dense and BM25 lists. `vector`: the question's, already embedded."""
         if mode not in MODES:
             raise QuestionError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
         since, until, source = (filters or Filters()).as_ints()
         dense: list[tuple[str, float]] = []
         sparse: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
-            vec = self.embedder.embed(question)
+            vec = self.embedder.embed(question) if vector is None else vector
             dense = self.store.search_vectors(vec, self.candidates, since, until, source)
         if mode in ("hybrid", "bm25"):
             sparse = self.store.search_keywords(question, self.candidates, since, until, source)
@@ -56,8 +64,11 @@ class Retriever:
                 p.ranks["bm25"] = sparse_rank[p.chunk_id]
         return passages
 
-    def as_retriever(self, filters: Filters | None = None, k: int = 8, mode: str = "hybrid") -> HybridRetriever:
-        """This retriever as a LangChain `BaseRetriever`, to drop into a user's own chain."""
+    def as_retriever(
+        self, filters: Filters | None = None, k: int = 8, mode: str = "hybrid", vector: Sequence[float] | None = None
+    ) -> HybridRetriever:
+        """This retriever as a LangChain `BaseRetriever`, to drop into a user's own chain (the pipeline's own retrieve
+        step is one, given the question's vector)."""
         from assistant.retrieval.langchain import HybridRetriever
 
-        return HybridRetriever(retriever=self, filters=filters or Filters(), k=k, mode=mode)
+        return HybridRetriever(retriever=self, filters=filters or Filters(), k=k, mode=mode, vector=vector)

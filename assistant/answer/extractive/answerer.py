@@ -1,27 +1,23 @@
-"""The default, offline answerer: rank the retrieved sentences with the learned ranker, refuse below the calibrated
-threshold, and answer with the short phrase of the expected entity type, a list, or an overview."""
+"""The default, offline answerer: rank the retrieved sentences with the learned ranker, give the calibrated confidence
+and operating threshold (`refusal.decide` refuses below it), and answer with the short phrase of the expected entity
+type, a list, or an overview."""
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Mapping
 
 import numpy as np
 
 from assistant.answer.extractive.annotations import SentenceInfoSource, passage_sentences
 from assistant.answer.extractive.dates import annotate, relative_in
-from assistant.answer.extractive.features import (
-    Candidate,
-    IdfFn,
-    evidence,
-    feature_matrix,
-)
+from assistant.answer.extractive.features import Candidate, evidence, feature_matrix
 from assistant.answer.extractive.judge import JudgedSentence, JudgeError, SentenceJudge
 from assistant.answer.extractive.phrase import answer_items, short_answer
 from assistant.answer.extractive.question import ParsedQuestion, analyse
 from assistant.answer.extractive.ranker import JudgeFit, RankerModel, answer_features, judge_features, load_model
 from assistant.answer.extractive.reading import SentenceReader
-from assistant.answer.types import Citation, Draft, citation_for
+from assistant.answer.types import AnswerInput, Citation, Draft, citation_for
 from assistant.documents import Passage
 from assistant.embedder import Embedder
 
@@ -37,19 +33,19 @@ class ExtractiveAnswerer:
     """Answers with verbatim sentences of the retrieved passages, led by the answer phrase when there is one."""
 
     name = "extractive"
+    kind = "extractive"  # reads the request's query vector and term weights
+    chat_model = None
 
     def __init__(
         self,
         embedder: Embedder,
-        idf: IdfFn,
         infos: SentenceInfoSource,
         ranker: RankerModel | None = None,
         threshold: float | None = None,
         judge: SentenceJudge | None = None,
         reader: SentenceReader | None = None,
     ) -> None:
-        self.embedder = embedder
-        self.idf = idf
+        self.embedder = embedder  # only its name is read: the ranker was fit with one embedder
         self.infos = infos
         self._ranker = ranker
         self._threshold = threshold
@@ -85,18 +81,14 @@ class ExtractiveAnswerer:
 
     @property
     def threshold(self) -> float:
-        """Refuse below this calibrated confidence: the model's operating point (with a judge or the reader, the
-        second stage's) unless overridden."""
+        """The calibrated confidence below which an answer is refused: the model's operating point (with a judge or the
+        reader, the second stage's) unless the constructor was given one."""
         if self._threshold is not None:
             return self._threshold
         if self.judge is not None:
             return self.judge_fit.threshold
         fit = self.reader_fit
         return fit.threshold if fit is not None else self.ranker.threshold
-
-    @threshold.setter
-    def threshold(self, value: float | None) -> None:
-        self._threshold = value
 
     # ---- ranking
     def candidates(self, q: ParsedQuestion, passages: list[Passage]) -> list[Candidate]:
@@ -115,16 +107,16 @@ class ExtractiveAnswerer:
                 c.neighbours = tuple(lem for j in (i - 1, i + 1) if 0 <= j < len(sib) for lem in sib[j].lemmas)
         return cands
 
-    def rank(self, question: str, passages: list[Passage]) -> tuple[ParsedQuestion, list[Candidate], float]:
+    def rank(self, request: AnswerInput) -> tuple[ParsedQuestion, list[Candidate], float]:
         """Candidates, best first, each with its probability; and the calibrated confidence of the best answer."""
-        q = analyse(question)
-        cands = self.candidates(q, passages)
+        q = analyse(request.question)
+        cands = self.candidates(q, list(request.passages))
         if not cands:
             return q, [], 0.0
-        qvec = np.asarray(self.embedder.embed(q.text), dtype=np.float32)  # the retriever's vector, remembered
+        weights = dict(_term_weights(request))
+        qvec = np.array(request.query_vector, dtype=np.float32)  # a copy of the retriever's vector, normalised here
         qvec /= np.linalg.norm(qvec) or 1.0
-        weights = self.idf(list(q.lemmas)) if q.lemmas else {}
-        x = feature_matrix(q, cands, qvec, lambda _terms: weights)
+        x = feature_matrix(q, cands, qvec, weights)
         probs = self.ranker.sentence.predict(x)
         for c, p in zip(cands, probs, strict=True):
             c.prob = float(p)
@@ -155,10 +147,11 @@ class ExtractiveAnswerer:
         return q, [cands[i] for i in order], conf
 
     # ---- answering
-    def answer(self, question: str, passages: list[Passage], on_token: Callable[[str], None] | None = None) -> Draft:
-        """Pick sentences; refuse when the calibrated confidence is under the threshold."""
-        q, ranked, conf = self.rank(question, passages)
-        if not ranked or conf < self.threshold:
+    def answer(self, request: AnswerInput) -> Draft:
+        """Pick sentences, with the calibrated confidence and the threshold under which `refusal.decide` refuses them;
+        a draft that declines when no sentence is long enough to read."""
+        q, ranked, conf = self.rank(request)
+        if not ranked:
             return Draft(text="", citations=[], refused=True, confidence=conf)
         if q.kind == "overview":
             chosen = _overview(ranked)
@@ -168,7 +161,7 @@ class ExtractiveAnswerer:
             chosen = ranked[:1]
         citations: list[Citation] = [citation_for(i, c.passage, c.start, c.end) for i, c in enumerate(chosen, 1)]
         sentences = [f"{_dated(c.text, c.passage.date)} [{i}]" for i, c in enumerate(chosen, 1)]
-        weights = self.idf(list(q.lemmas)) if q.lemmas else {}
+        weights = dict(_term_weights(request))
         phrases = [p for p in (short_answer(q, c, i, weights) for i, c in enumerate(chosen, 1)) if p]
         if q.kind == "overview" or (q.multi and len(phrases) < len(chosen)):
             text = "\n".join(f"- {s}" for s in sentences)  # one paragraph: the points are the answer
@@ -176,7 +169,14 @@ class ExtractiveAnswerer:
             text = "; ".join(dict.fromkeys(phrases)) + "\n\n" + "\n\n".join(sentences)
         else:
             text = "\n\n".join(sentences)
-        return Draft(text=text, citations=citations, refused=False, confidence=conf)
+        return Draft(text=text, citations=citations, refused=False, confidence=conf, threshold=self.threshold)
+
+
+def _term_weights(request: AnswerInput) -> Mapping[str, float]:
+    """The request's term weights and query vector, which the pipeline computes (`Pipeline.reader_input`)."""
+    if request.term_weights is None or request.query_vector is None:
+        raise TypeError("the extractive answerer reads the query vector and term weights: see Pipeline.reader_input")
+    return request.term_weights
 
 
 def reader_combined(probs: np.ndarray, logits: np.ndarray, weight: float) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,8 +10,6 @@ import numpy as np
 from assistant.answer.extractive.question import MONTHS, ParsedQuestion
 from assistant.answer.extractive.reading import Reading
 from assistant.documents import Entity, Passage
-
-IdfFn = Callable[[list[str]], dict[str, float]]
 
 FEATURES = (
     "cov",  # IDF-weighted share of the question's lemmas in the sentence
@@ -162,11 +160,10 @@ def _bigrams(lemmas: tuple[str, ...], window: int = 2) -> set[tuple[str, str]]:
     return {(a, lemmas[j]) for i, a in enumerate(lemmas) for j in range(i + 1, min(len(lemmas), i + 1 + window))}
 
 
-def feature_matrix(q: ParsedQuestion, cands: list[Candidate], qvec: np.ndarray, idf: IdfFn) -> np.ndarray:
-    """One row of FEATURES per candidate."""
+def feature_matrix(q: ParsedQuestion, cands: list[Candidate], qvec: np.ndarray, weights: Mapping[str, float]) -> np.ndarray:
+    """One row of FEATURES per candidate (`weights`: the IDF of the question's lemmas)."""
     if not cands:
         return np.zeros((0, len(FEATURES)))
-    weights = idf(list(q.lemmas)) if q.lemmas else {}
     total = sum(weights.values()) or 1.0
     names = [_low(e.text) for e in q.entities if e.label not in ("DATE", "TIME", "CARDINAL", "ORDINAL")]
     name_words = {w for n in names for w in n.split()}

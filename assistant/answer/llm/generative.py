@@ -7,7 +7,7 @@ from typing import Any
 from assistant.answer.citations import claims
 from assistant.answer.prompting import load, passage_block, render
 from assistant.answer.support import SUPPORT_THRESHOLD, support_score
-from assistant.answer.types import Citation, Draft, TokenFn, citation_for
+from assistant.answer.types import AnswerInput, Citation, Draft, citation_for
 from assistant.documents import Passage
 from assistant.tokens import count_tokens
 
@@ -17,11 +17,18 @@ REFUSAL_TOKEN = "NOT_IN_SOURCES"
 class GenerativeAnswerer:
     """Answers with a LangChain chat model; the model's markers are mapped to verbatim sentences."""
 
+    kind = "llm"  # the pipeline falls back to the extractive answer when it fails
+
     def __init__(self, model: Any, name: str, context: int = 4096, max_tokens: int = 384) -> None:
         self.model = model
         self.name = name
         self.context = context
         self.max_tokens = max_tokens
+
+    @property
+    def chat_model(self) -> Any:
+        """The chat model it writes with (the pipeline also condenses follow-ups with it)."""
+        return self.model
 
     def pack(self, question: str, passages: list[Passage]) -> list[Passage]:
         """As many passages, best first, as fit the context window with room for the answer.
@@ -46,9 +53,10 @@ class GenerativeAnswerer:
         blocks = "\n\n".join(passage_block(i, p) for i, p in enumerate(packed, 1))
         return [SystemMessage(load("answer_system")), HumanMessage(render("answer_user", passages=blocks, question=question))]
 
-    def answer(self, question: str, passages: list[Passage], on_token: TokenFn | None = None) -> Draft:
-        """Ask the model (streaming when `on_token` is given) and turn its text into a cited draft."""
-        packed = self.pack(question, passages)
+    def answer(self, request: AnswerInput) -> Draft:
+        """Ask the model (streaming when `request.on_token` is given) and turn its text into a cited draft."""
+        question, on_token = request.question, request.on_token
+        packed = self.pack(question, list(request.passages))
         if not packed:
             return Draft(text="", citations=[], refused=True, notes=["no passage fits the model's context window"])
         msgs = self.messages(question, packed)

@@ -1,0 +1,56 @@
+"""The one refusal decision: from a draft, its claim check and its confidence, an answer or a refusal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answer.types import Citation, Draft
+from assistant.documents import Passage
+
+REFUSAL = "The indexed articles do not say."
+CLOSEST = 5  # articles a refusal offers (the text names the first three)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the user gets: the checked answer, or a refusal that names the closest articles."""
+
+    refused: bool
+    reason: str  # "answered", "declined" (the backend gave none), "low confidence", "unsupported" (no claim survived)
+    text: str
+    citations: list[Citation]
+    notes: list[str]
+    closest: list[dict]  # the articles the refusal text names, as `Answer.closest` serialises them
+
+
+def decide(draft: Draft, checked: Draft, passages: Sequence[Passage] = (), threshold: float | None = None) -> Decision:
+    """Refuse when the backend gave no answer, when its confidence is under `threshold` (by default the draft's own
+    operating point), or when no cited claim survived the claim check (`checked`); else answer with `checked`."""
+    limit = draft.threshold if threshold is None else threshold
+    if draft.refused:
+        reason, notes = "declined", draft.notes
+    elif limit is not None and draft.confidence < limit:
+        reason, notes = "low confidence", draft.notes  # the answer is not shown, so neither are the check's notes
+    elif checked.refused or not checked.citations:
+        reason, notes = "unsupported", checked.notes
+    else:
+        return Decision(False, "answered", checked.text, checked.citations, list(checked.notes), [])
+    closest = closest_articles(passages)
+    return Decision(True, reason, refusal_text(closest), [], list(notes), closest)
+
+
+def refusal_text(closest: Sequence[dict]) -> str:
+    """The refusal sentence, naming up to three of the closest articles."""
+    names = "; ".join(f"{d['title']} ({d['date'] or 'date unknown'})" for d in closest[:3])
+    return REFUSAL + (f" Closest articles: {names}." if names else " Nothing relevant is indexed.")
+
+
+def closest_articles(passages: Sequence[Passage]) -> list[dict]:
+    """The distinct articles of the passages, best first, at most five."""
+    seen, out = set(), []
+    for p in passages:
+        if p.doc_id not in seen:
+            seen.add(p.doc_id)
+            out.append({"doc_id": p.doc_id, "title": p.title, "date": p.date, "source": p.source, "url": p.url})
+    return out[:CLOSEST]
