@@ -9,6 +9,7 @@ from assistant.answer.extractive.dates import annotate
 from assistant.answer.extractive.features import Candidate, focus_weights, nearness, new_entities
 from assistant.answer.extractive.question import ParsedQuestion
 from assistant.answer.extractive.text_terms import MONTHS
+from assistant.answer.markers import cited
 from assistant.documents import Entity
 
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
@@ -73,7 +74,7 @@ def short_answer(q: ParsedQuestion, c: Candidate, marker: int, weights: dict[str
     phrase = ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
     if q.kind == "when" and len(items) == 1:
         phrase = annotate(phrase, c.passage.date, c.text)
-    return f"{phrase} [{marker}]"
+    return phrase + cited([marker])
 
 
 def _with_span(items: list[str], span: str | None) -> list[str]:
