@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from assistant.cli.app import _option_given, _pipeline, _repo_file, _set_option, _settings, _user_errors, main
+from assistant.cli.app import _option_given, _pipeline, _repo_file, _set_option, _settings, main
 
 
 def _question_sets(split: str, qset: Path | None) -> list[Path]:
@@ -38,10 +38,7 @@ def _feedback_cases(settings) -> list[dict]:
     """The UI's feedback as evaluation cases; feedback that cannot be scored is listed on stderr."""
     from assistant.feedback import FeedbackStore
 
-    try:
-        cases, unscored = FeedbackStore(settings.feedback_path).cases()
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from None
+    cases, unscored = FeedbackStore(settings.feedback_path).cases()
     for f in unscored:
         click.echo(f"not scored (thumbs down without a correction): {f.id} {f.question}", err=True)
     if not cases:
