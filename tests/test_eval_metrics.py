@@ -61,8 +61,21 @@ def test_risk_coverage_and_its_area():
 
 
 def _row(**kw) -> QuestionScore:
-    base = dict(id="x", split="dev", type="who", kind="who", question="?", config="hybrid", answerable=True, answer="a",
-                would_answer="a", refused=False, confidence=0.5, standalone=None, items_total=1)  # fmt: skip
+    base = dict(
+        id="x",
+        split="dev",
+        type="who",
+        kind="who",
+        question="?",
+        config="hybrid",
+        answerable=True,
+        answer="a",
+        would_answer="a",
+        refused=False,
+        confidence=0.5,
+        standalone=None,
+        items_total=1,
+    )
     return QuestionScore(**{**base, **kw})
 
 

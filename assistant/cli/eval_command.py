@@ -48,8 +48,13 @@ def _feedback_cases(settings) -> list[dict]:
 
 
 @main.command("eval")
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True,
-              help="Question set from evals/: dev (tune here), test (report only), all.")  # fmt: skip
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "test", "all"]),
+    default="test",
+    show_default=True,
+    help="Question set from evals/: dev (tune here), test (report only), all.",
+)
 @click.option("--set", "qset", help="Another question file, `feedback` (the UI's answer feedback) or `cite` (citation lookup).")
 @click.option("--config", "configs", multiple=True, help="Variant to run (repeatable): hybrid, dense, bm25, llm (needs --llm).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("evals/out"), show_default=True)

@@ -35,8 +35,12 @@ def answer_items(q: ParsedQuestion, c: Candidate, weights: dict[str, float] | No
     if q.multi or (q.kind == "who" and people):
         return list(dict.fromkeys(e.text for e in sorted(found, key=lambda e: e.start)))[: 5 if q.multi else 3]
     focus = focus_weights(q, weights or {t: 1.0 for t in q.lemmas})
-    return [min(found, key=lambda e: (not _is_noun(q, e), _specificity(e, c.text), -nearness(c.text, e.start, e.end, focus),
-                                       e.start)).text]  # fmt: skip
+
+    def preference(e: Entity) -> tuple:
+        """Nouns first, then the more specific, then the nearer to the question's focus, then the earlier."""
+        return (not _is_noun(q, e), _specificity(e, c.text), -nearness(c.text, e.start, e.end, focus), e.start)
+
+    return [min(found, key=preference).text]
 
 
 def _is_noun(q: ParsedQuestion, e: Entity) -> bool:
