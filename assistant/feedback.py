@@ -12,19 +12,18 @@ import datetime as dt
 import fcntl
 import json
 import os
-import re
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from assistant.answer.markers import first_paragraph
 from assistant.answer.types import Answer, Turn
 from assistant.errors import AssistantError
 
 VERDICTS = ("up", "down")
 # The evaluation-format fields an exported case keeps (evals/check_questions.py knows these).
 CASE_FIELDS = ("id", "type", "question", "history", "answers", "doc_ids", "evidence", "note")
-_MARKER = re.compile(r"\s*\[\d+\]")
 
 
 class FeedbackError(AssistantError, ValueError):
@@ -63,11 +62,6 @@ class Feedback:
         return out
 
 
-def short_answer(text: str) -> str:
-    """The answer's first paragraph without markers: what an "up" expects to see again."""
-    return _MARKER.sub("", text.strip().split("\n\n", 1)[0]).strip()
-
-
 def make_feedback(
     answer: Answer,
     history: Sequence[Turn],
@@ -82,7 +76,7 @@ def make_feedback(
     correction = " ".join((correction or "").split()) or None
     article = (article or "").strip() or None
     if verdict == "up":
-        expected = [short_answer(answer.answer)] if not answer.refused else []
+        expected = [first_paragraph(answer.answer)] if not answer.refused else []  # what an "up" expects again
         docs = list(dict.fromkeys(c.doc_id for c in answer.citations))
         evidence = list(dict.fromkeys(c.quote for c in answer.citations if c.verified))
     else:

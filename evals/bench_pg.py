@@ -107,8 +107,10 @@ def _scale(lite_home: Path, base: Store, pg_url: str, size: int, embedder, qs: l
         conn.execute("ANALYZE")
         pg_mb = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 1e6
     sqlite_mb = lite.settings.sqlite_path.stat().st_size / 1e6
-    print(f"\n== {written} chunks: insert Chroma+FTS5 {written / t_lite:.0f} chunks/s, PostgreSQL keyword side "
-          f"{written / t_pg:.0f} chunks/s; SQLite file {sqlite_mb:.0f} MB, PostgreSQL database {pg_mb:.0f} MB")  # fmt: skip
+    print(
+        f"\n== {written} chunks: insert Chroma+FTS5 {written / t_lite:.0f} chunks/s, PostgreSQL keyword side "
+        f"{written / t_pg:.0f} chunks/s; SQLite file {sqlite_mb:.0f} MB, PostgreSQL database {pg_mb:.0f} MB"
+    )
     timings: dict[str, list[float]] = {}
     mid = date_to_int("2023-01-01")
     for name, store in (("fts5", lite), ("postgres", pg)):
@@ -149,8 +151,10 @@ def _concurrent(store: Store, embedder, questions: list[dict], clients: int) -> 
         results = list(pool.map(client, range(clients)))
     wall = time.perf_counter() - t0
     lat = [x for _, ls in results for x in ls]
-    print(f"\n== {clients} concurrent clients on one PostgreSQL-backed store: {len(lat)} hybrid retrievals, "
-          f"{sum(e for e, _ in results)} errors, {len(lat) / wall:.1f} /s, p50 / p95 ms {_ms(lat)}")  # fmt: skip
+    print(
+        f"\n== {clients} concurrent clients on one PostgreSQL-backed store: {len(lat)} hybrid retrievals, "
+        f"{sum(e for e, _ in results)} errors, {len(lat) / wall:.1f} /s, p50 / p95 ms {_ms(lat)}"
+    )
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Pure parts of answering: question analysis, phrases, markers, follow-up rewrite."""
 
-from assistant.answer.citations import markers_in, normalise
+from assistant.answer import markers
+from assistant.answer.citations import normalise
 from assistant.answer.condense import condense
 from assistant.answer.extractive.question import analyse
 from assistant.answer.types import Citation, Draft
@@ -64,7 +65,7 @@ def test_normalise_drops_invalid_markers_and_renumbers():
     out = normalise(d)
     assert out.text == "First [1]. Second. Third [2] [1]."
     assert [(c.marker, c.doc_id) for c in out.citations] == [(1, "d2"), (2, "d1")]
-    assert markers_in(out.text) == [1, 2, 1]
+    assert markers.numbers(out.text) == [1, 2, 1]
 
 
 def test_followup_rewrite_carries_entities():

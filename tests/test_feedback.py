@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
+from assistant.answer.markers import first_paragraph
 from assistant.answer.types import Answer, Citation, Turn
 from assistant.cli import main
-from assistant.feedback import FeedbackError, FeedbackStore, make_feedback, short_answer
+from assistant.feedback import FeedbackError, FeedbackStore, make_feedback
 from evals.check_questions import check
 
 SEED = ROOT / "corpus" / "pezeshkian-baku.md"
@@ -44,7 +45,6 @@ def test_down_expects_the_correction_and_without_one_is_not_scored():
     assert not bare.scored and bare.answers == [] and bare.doc_ids == []
     with pytest.raises(FeedbackError, match="verdict"):
         make_feedback(_answer(), [], "sideways")
-    assert short_answer("A [1] and B [2]\n\nmore") == "A and B"
 
 
 def test_store_round_trip_and_bad_lines_name_file_and_line(tmp_path):
@@ -126,7 +126,7 @@ def test_feedback_list_export_and_eval_set_feedback(tmp_path, hash_settings, emb
     assert listed.count("Who greeted Pezeshkian") == 3 and "expects: Ilham Aliyev" in listed
     assert "not scored: no correction given" in listed and "3 feedback, 2 scorable" in listed
     exported = [json.loads(line) for line in _cli(home, "feedback", "export").output.splitlines()]
-    assert [e["answers"] for e in exported] == [[short_answer(ans.answer)], ["Ilham Aliyev"]]
+    assert [e["answers"] for e in exported] == [[first_paragraph(ans.answer)], ["Ilham Aliyev"]]
     assert all("verdict" not in e and "citations" not in e for e in exported)
     whole = _cli(home, "feedback", "export", "--all", "--out", str(tmp_path / "all.jsonl"))
     assert whole.exit_code == 0 and len((tmp_path / "all.jsonl").read_text().splitlines()) == 3
@@ -137,7 +137,7 @@ def test_feedback_list_export_and_eval_set_feedback(tmp_path, hash_settings, emb
     assert "not scored (thumbs down without a correction)" in res.output
     rows = json.loads((out / "report.json").read_text())["configs"]["hybrid"]["rows"]
     by_expected = {r["gold"][0][0]: r for r in rows}
-    assert len(rows) == 2 and by_expected[short_answer(ans.answer)]["answer_accuracy"] is True
+    assert len(rows) == 2 and by_expected[first_paragraph(ans.answer)]["answer_accuracy"] is True
     assert by_expected["Ilham Aliyev"]["answer_accuracy"] is False  # the answer still names the others: a regression
 
 

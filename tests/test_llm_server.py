@@ -7,7 +7,7 @@ import time
 import pytest
 from conftest import ROOT, free_port, smollm_gguf, wait_http
 
-from assistant.answer.citations import markers_in
+from assistant.answer import markers
 from assistant.answer.refusal import REFUSAL
 from assistant.indexer import index_articles
 from assistant.ingest.parse import parse_path
@@ -71,7 +71,7 @@ def _assert_trustworthy(pipe: Pipeline, ans) -> None:
     if ans.refused:
         assert not ans.citations and ans.answer.startswith(REFUSAL)
     else:  # an answer: every marker points to a citation and every citation is used
-        assert ans.citations and set(markers_in(ans.answer)) == {c.marker for c in ans.citations}
+        assert ans.citations and set(markers.numbers(ans.answer)) == {c.marker for c in ans.citations}
 
 
 def test_server_backend_streams_and_is_checked(llama_server, tmp_path):

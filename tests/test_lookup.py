@@ -24,17 +24,35 @@ BODY = (
     "meet again in the spring to sign an agreement on road haulage permits and customs cooperation."
 )
 FIXTURES = [
-    {"id": "wh-riga", "title": "Readout of the Riga meeting", "date": "2024-03-01", "source": "The White House",
-     "url": "https://example.gov/riga", "text": BODY},
+    {
+        "id": "wh-riga",
+        "title": "Readout of the Riga meeting",
+        "date": "2024-03-01",
+        "source": "The White House",
+        "url": "https://example.gov/riga",
+        "text": BODY,
+    },
     # the same story from a wire service, dated earlier: merged by the near-duplicate index, not indexed twice
-    {"id": "wire-riga", "title": "Ministers meet in Riga", "date": "2024-02-28", "source": "Agency Wire",
-     "url": "https://wire.example/riga", "text": BODY},
+    {
+        "id": "wire-riga",
+        "title": "Ministers meet in Riga",
+        "date": "2024-02-28",
+        "source": "Agency Wire",
+        "url": "https://wire.example/riga",
+        "text": BODY,
+    },
     # another article that re-publishes the statement among other news: indexed on its own
-    {"id": "paper-riga", "title": "Week in review", "date": "2024-03-05", "source": "Daily Paper",
-     "url": "https://paper.example/week",
-     "text": "Markets were calm this week as central banks held rates steady across the region. " + STATEMENT
-     + " Elsewhere, a summit on fisheries in Oslo ended without a joint communique after three days of talks."},
-]  # fmt: skip
+    {
+        "id": "paper-riga",
+        "title": "Week in review",
+        "date": "2024-03-05",
+        "source": "Daily Paper",
+        "url": "https://paper.example/week",
+        "text": "Markets were calm this week as central banks held rates steady across the region. "
+        + STATEMENT
+        + " Elsewhere, a summit on fisheries in Oslo ended without a joint communique after three days of talks.",
+    },
+]
 
 
 def _index(settings, tmp: Path) -> None:

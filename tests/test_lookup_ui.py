@@ -11,10 +11,16 @@ def cite_ui(hash_settings, tmp_path):
     from assistant.pipeline import Pipeline
     from assistant.ui.cite_tab import CiteUI
 
-    hostile = {**FIXTURES[0], "id": "hostile", "date": "2024-04-01", "source": "Odd Site", "url": "javascript:alert(1)",
-               "title": "<img src=x onerror=alert(1)>",
-               "text": "Officials met on Monday. <script>alert(1)</script> the delegates agreed to hold a second round of "
-               "talks on maritime borders in Lisbon next month. Nothing else was announced."}  # fmt: skip
+    hostile = {
+        **FIXTURES[0],
+        "id": "hostile",
+        "date": "2024-04-01",
+        "source": "Odd Site",
+        "url": "javascript:alert(1)",
+        "title": "<img src=x onerror=alert(1)>",
+        "text": "Officials met on Monday. <script>alert(1)</script> the delegates agreed to hold a second round of "
+        "talks on maritime borders in Lisbon next month. Nothing else was announced.",
+    }
     FIXTURES.append(hostile)
     try:
         _index(hash_settings, tmp_path)

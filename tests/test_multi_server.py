@@ -45,8 +45,12 @@ def test_two_app_servers_share_one_index(chroma_url, pg_url, tmp_path):  # noqa:
     records = corpus_records(260)
     first = write_jsonl(tmp_path / "first.jsonl", records[:30])
     rest = write_jsonl(tmp_path / "rest.jsonl", records[30:])
-    base = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "ASSISTANT_CHROMA_URL": chroma_url,
-            "ASSISTANT_DATABASE_URL": pg_url}  # fmt: skip
+    base = {
+        **os.environ,
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "ASSISTANT_CHROMA_URL": chroma_url,
+        "ASSISTANT_DATABASE_URL": pg_url,
+    }
     env_a = {**base, "ASSISTANT_HOME": str(tmp_path / "home-a")}
     env_b = {**base, "ASSISTANT_HOME": str(tmp_path / "home-b")}
     port_a, port_b = free_port(), free_port()
@@ -107,8 +111,9 @@ def test_two_app_servers_share_one_index(chroma_url, pg_url, tmp_path):  # noqa:
         assert report.missing_vectors == 0, report  # a document marked complete always has its vectors
         print(f"after kill -9: {done_before} documents, {report}")
         assert (check.returncode == 0) == report.ok, check.stdout
-        repair = subprocess.run([ASSISTANT, "--embed-model", "hash", "check", "--repair"], env=env_a, capture_output=True,
-                                text=True)  # fmt: skip
+        repair = subprocess.run(
+            [ASSISTANT, "--embed-model", "hash", "check", "--repair"], env=env_a, capture_output=True, text=True
+        )
         assert repair.returncode == 0, repair.stderr
         assert "repaired" in repair.stdout
         with Store(settings) as store:

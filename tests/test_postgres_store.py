@@ -88,8 +88,13 @@ def test_postgres_answers_what_sqlite_answers(hash_settings, pg_url, tmp_path):
     assert a.date_ranges() == b.date_ranges() and a.date_ranges()  # the Corpus tab's table
     assert a.find_documents("blinken") == b.find_documents("blinken") != []
     assert a.find_documents("100%_") == b.find_documents("100%_") == []
-    keys = [(doc, s.start) for doc in "abc" for row in b.keyword.chunk_rows(ids).values() if row["doc_id"] == doc
-            for s in row["sentences"]]  # fmt: skip
+    keys = [
+        (doc, s.start)
+        for doc in "abc"
+        for row in b.keyword.chunk_rows(ids).values()
+        if row["doc_id"] == doc
+        for s in row["sentences"]
+    ]
     sa, sb = a.sentence_infos(keys), b.sentence_infos(keys)
     assert sa.keys() == sb.keys() and len(sa) >= 5
     for key in sa:
@@ -111,8 +116,13 @@ def test_postgres_answers_what_sqlite_answers(hash_settings, pg_url, tmp_path):
 def test_changed_and_deleted_articles(hash_settings, pg_url):
     pipe = Pipeline(_pg(hash_settings, pg_url))
     index_articles(pipe.store, pipe.embedder, ARTS, pipe.settings)
-    changed = Article(id="a", title="Biden meets Kishida", date="2023-01-13", source="The White House",
-                      text="President Biden hosted Prime Minister Kishida. They talked about semiconductors.")  # fmt: skip
+    changed = Article(
+        id="a",
+        title="Biden meets Kishida",
+        date="2023-01-13",
+        source="The White House",
+        text="President Biden hosted Prime Minister Kishida. They talked about semiconductors.",
+    )
     r = index_articles(pipe.store, pipe.embedder, [changed], pipe.settings)
     assert r.updated == 1
     vec, kw = _both_indexes(pipe.store)
@@ -228,8 +238,10 @@ def test_a_signature_committed_late_by_another_process_is_found(hash_settings, p
     assert store.duplicate_of("q", signature(late)) is None
     with psycopg.connect(pg_url) as conn:  # another process's transaction that took its number first
         seq = conn.execute("SELECT max(seq) FROM minhash").fetchone()[0]
-        conn.execute("INSERT INTO minhash(doc_id, sig, seq) VALUES (%s, %s, %s)",
-                     ("late", np.asarray(signature(late).hashvalues, dtype=np.uint64).tobytes(), seq - 1))  # fmt: skip
+        conn.execute(
+            "INSERT INTO minhash(doc_id, sig, seq) VALUES (%s, %s, %s)",
+            ("late", np.asarray(signature(late).hashvalues, dtype=np.uint64).tobytes(), seq - 1),
+        )
     assert store.duplicate_of("q", signature(late)) == "late"
     assert store.duplicate_of("q", signature(early)) == "first"
     store.close()

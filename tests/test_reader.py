@@ -117,8 +117,12 @@ def test_phrase_prefers_the_specific_entity_near_the_rarest_asked_term():
     )
     assert _phrase(q, c, 2) == "San Diego [2]"  # the country is named by the question; the state only locates
     q = analyse("Where did the South Korean and Japanese advisers meet?")
-    c = _cand("The advisers of the Republic of Korea and Japan met at Annapolis.", ("GPE", "the Republic of Korea"),
-              ("GPE", "Japan"), ("GPE", "Annapolis"))  # fmt: skip
+    c = _cand(
+        "The advisers of the Republic of Korea and Japan met at Annapolis.",
+        ("GPE", "the Republic of Korea"),
+        ("GPE", "Japan"),
+        ("GPE", "Annapolis"),
+    )
     assert _phrase(q, c, 1) == "Annapolis [1]"  # "South Korean" names the Republic of Korea
 
 

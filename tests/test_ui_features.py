@@ -12,16 +12,35 @@ from assistant.ui.export import conversation_markdown, md_escape, md_url
 from assistant.ui.render import ChatEntry
 
 ARTS = [
-    Article(id="a", title="Readout of President Biden’s Call with Chancellor Scholz of Germany", date="2024-02-01",
-            source="The White House",
-            text="President Biden spoke with Chancellor Scholz of Germany about Ukraine and energy."),
-    Article(id="b", title="Fact Sheet: Biden meets Kishida", date="2023-01-13", source="The White House",
-            text="President Biden welcomed Prime Minister Kishida to the White House. They discussed Taiwan."),
-    Article(id="c", title="Blinken in Jakarta", date="2022-07-10", source="U.S. Department of State",
-            text="Secretary Blinken met Foreign Minister Retno Marsudi in Jakarta. They discussed ASEAN."),
-    Article(id="d", title="Undated note", date=None, source="U.S. Department of State",
-            text="Officials met in Oslo to discuss fisheries and Arctic shipping lanes."),
-]  # fmt: skip
+    Article(
+        id="a",
+        title="Readout of President Biden’s Call with Chancellor Scholz of Germany",
+        date="2024-02-01",
+        source="The White House",
+        text="President Biden spoke with Chancellor Scholz of Germany about Ukraine and energy.",
+    ),
+    Article(
+        id="b",
+        title="Fact Sheet: Biden meets Kishida",
+        date="2023-01-13",
+        source="The White House",
+        text="President Biden welcomed Prime Minister Kishida to the White House. They discussed Taiwan.",
+    ),
+    Article(
+        id="c",
+        title="Blinken in Jakarta",
+        date="2022-07-10",
+        source="U.S. Department of State",
+        text="Secretary Blinken met Foreign Minister Retno Marsudi in Jakarta. They discussed ASEAN.",
+    ),
+    Article(
+        id="d",
+        title="Undated note",
+        date=None,
+        source="U.S. Department of State",
+        text="Officials met in Oslo to discuss fisheries and Arctic shipping lanes.",
+    ),
+]
 
 
 def test_questions_are_ones_a_person_asks_from_recent_readouts():

@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
+from assistant.answer import markers
 from assistant.answer.types import Citation, Draft
-
-MARKER_RE = re.compile(r"\s?\[(\d{1,3})\]")
-
-
-def markers_in(text: str) -> list[int]:
-    """Marker numbers in order of appearance."""
-    return [int(m) for m in MARKER_RE.findall(text)]
 
 
 def normalise(draft: Draft) -> Draft:
     """Remove markers that point to no citation, drop uncited citations, renumber 1..n by first use."""
     by_marker = {c.marker: c for c in draft.citations}
     order: list[int] = []
-    for m in markers_in(draft.text):
+    for m in markers.numbers(draft.text):
         if m in by_marker and m not in order:
             order.append(m)
     new_number = {old: i for i, old in enumerate(order, 1)}
 
-    def sub(m: re.Match) -> str:
-        old = int(m.group(1))
-        return f" [{new_number[old]}]" if old in new_number else ""
+    def sub(old: int) -> str:
+        return markers.cited([new_number[old]]) if old in new_number else ""
 
-    text = MARKER_RE.sub(sub, draft.text).strip()
+    text = markers.replace(draft.text, sub, spaced=True).strip()
     cites = [replace(by_marker[old], marker=new_number[old]) for old in order]
     return replace(draft, text=text, citations=cites)
 
@@ -59,12 +51,12 @@ def placed_claims(text: str) -> list[tuple[str, list[int], tuple[int, int]]]:
         for i, s in enumerate(spans):
             end = spans[i + 1].start if i + 1 < len(spans) else len(para)
             chunk = para[s.start : end]
-            lead = re.match(r"(?:\s*\[\d{1,3}\])+", chunk)
+            lead = markers.opening(chunk)
             if lead and out:  # markers opening a span close the previous sentence
-                out[-1][1].extend(markers_in(lead.group(0)))
-                chunk = chunk[lead.end() :]
-            marks = markers_in(chunk)
-            claim = MARKER_RE.sub("", chunk).strip()
+                out[-1][1].extend(markers.numbers(lead))
+                chunk = chunk[len(lead) :]
+            marks = markers.numbers(chunk)
+            claim = markers.remove(chunk).strip()
             if claim:
                 out.append((claim, marks, (pi, li)))
             elif marks and out:  # a lone marker line continues the previous claim
@@ -88,7 +80,7 @@ def check_claims(draft: Draft, threshold: float, keep_unsupported: bool = False)
         score = support_score(claim, " ".join(quotes[m] for m in valid)) if valid else 0.0
         for m in valid:
             best[m] = max(best.get(m, 0.0), support_score(claim, quotes[m]))
-        tail = "".join(f" [{m}]" for m in valid)
+        tail = markers.cited(valid)
         if score >= threshold:
             kept.append((claim + tail, place))
         elif keep_unsupported:

@@ -9,12 +9,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from assistant.answer.extractive.question import analyse
+from assistant.answer.markers import first_paragraph
 from assistant.answer.types import Turn
 from assistant.documents import Entity
 
 _PRONOUNS = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|it|its|there|that|this|those|these|the two|both)\b", re.I)
 _ELLIPSIS = re.compile(r"^\s*(and|what about|how about|also|then)\b", re.I)
-_MARKER = re.compile(r"\s*\[\d+\]")
 PEOPLE = {"PERSON"}
 PLACES = {"GPE", "LOC", "FAC"}
 GROUPS = {"PERSON", "NORP", "GPE", "ORG"}
@@ -29,10 +29,6 @@ def needs_context(question: str) -> bool:
 
 def _entities(text: str) -> list[Entity]:
     return list(analyse(text).entities) if text.strip() else []
-
-
-def _first_paragraph(answer: str) -> str:
-    return _MARKER.sub("", answer.strip().split("\n\n", 1)[0])
 
 
 def _pick(ents: list[Entity], labels: set[str]) -> list[str]:
@@ -51,7 +47,7 @@ def condense(question: str, history: Sequence[Turn | Mapping]) -> str:
         (p for p in (analyse(t.question) for t in reversed(turns)) if p.entities or p.proper_nouns), analyse(last.question)
     )
     asked = list(prev.entities)
-    answered = _entities(_first_paragraph(last.answer))
+    answered = _entities(first_paragraph(last.answer))
     own = {e.text.lower() for e in _entities(question)}
     out = _ELLIPSIS.sub("", question).strip()
     # Names the recogniser missed (it does not know every foreign surname) count as people.

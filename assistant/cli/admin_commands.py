@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from assistant.cli.app import _pipeline, _settings, _user_errors, main
+from assistant.cli.app import _pipeline, _settings, main
+from assistant.errors import AssistantError
 
 
 @main.command()
@@ -16,14 +17,11 @@ from assistant.cli.app import _pipeline, _settings, _user_errors, main
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Documents, chunks, store location and models in use."""
     from assistant.embedder import DEFAULT_MODEL_NAME
-    from assistant.store.facade import Store, StoreError
+    from assistant.store.facade import Store
 
     settings = _settings(ctx)
-    try:
-        with Store(settings) as store:
-            info = store.stats()
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    with Store(settings) as store:
+        info = store.stats()
     info["embed_model"] = settings.embed_model or DEFAULT_MODEL_NAME
     info["embed_backend"] = settings.embed_backend
     info["answerer"] = settings.llm
@@ -49,10 +47,7 @@ def check(ctx: click.Context, repair: bool) -> None:
     from assistant.store.integrity import check_index
 
     settings = _settings(ctx)
-    try:
-        report = check_index(settings, repair, reindex=lambda store, ids: reembed(store, embedder_for(settings), ids, settings))
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from None
+    report = check_index(settings, repair, reindex=lambda store, ids: reembed(store, embedder_for(settings), ids, settings))
     click.echo(
         f"pending documents: {report.pending}, orphan vectors: {report.orphan_vectors}, missing vectors: {report.missing_vectors}"
     )
@@ -95,9 +90,9 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir
     if not settings.chroma_url:  # the index is ours alone: finish off what a killed process left half-written
         try:
             report = pipe.store.check(repair=True)
-        except _user_errors() as exc:
+        except AssistantError:
             pipe.close()
-            raise click.ClickException(str(exc)) from None
+            raise
         if report.pending or report.orphan_vectors:
             click.echo(
                 f"recovered from an interrupted run: removed {len(report.pending)} half-indexed documents (index "
@@ -120,8 +115,6 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir
             ingest_dir=ingest_dir,
             on_ready=lambda: click.echo(f"Serving on http://{host}:{port} (Ctrl-C to stop)"),
         )
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from None
     finally:
         pipe.close()
 
@@ -135,10 +128,7 @@ def fetch_judge(ctx: click.Context, dest: Path | None) -> None:
     from assistant.errors import disk_full_is_user_error
 
     folder = dest or _settings(ctx).cache_dir / "judge"
-    try:
-        with disk_full_is_user_error(folder):
-            path = fetch(folder, progress=lambda line: click.echo(line, err=True))
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from None
+    with disk_full_is_user_error(folder):
+        path = fetch(folder, progress=lambda line: click.echo(line, err=True))
     click.echo(path)
     click.echo(f"use it with: assistant --judge {path} ask ...   (or export ASSISTANT_JUDGE={path})", err=True)

@@ -33,10 +33,7 @@ def _settings(ctx: click.Context) -> Settings:
     """The environment's settings overridden by the global options, wherever on the command line they came."""
     settings = ctx.meta.get(SETTINGS_KEY)
     if settings is None:
-        try:
-            settings = Settings.from_env().with_(**ctx.meta.get(OPTIONS_KEY, {}))
-        except _user_errors() as exc:
-            raise click.ClickException(str(exc)) from None
+        settings = Settings.from_env().with_(**ctx.meta.get(OPTIONS_KEY, {}))
         ctx.meta[SETTINGS_KEY] = settings
     return settings
 
@@ -88,13 +85,28 @@ def _global_params() -> list[click.Option]:
     ]
 
 
+def user_error(exc: AssistantError) -> click.ClickException:
+    """An `AssistantError` as click shows it: "Error: <message>" and the error's `exit_code` (default 1)."""
+    err = click.ClickException(str(exc))
+    err.exit_code = getattr(exc, "exit_code", 1)
+    return err
+
+
 class AssistantGroup(click.Group):
-    """A group whose every command (and sub-group, and their commands) also takes the global options."""
+    """A group whose every command (and sub-group, and their commands) also takes the global options, and shows an
+    `AssistantError` (the user's or the environment's) as one line with its exit status; anything else is a bug and
+    keeps its traceback."""
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         taken = {o for p in cmd.params for o in p.opts}
         cmd.params.extend(p for p in _global_params() if not taken & set(p.opts))
         super().add_command(cmd, name)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except AssistantError as exc:
+            raise user_error(exc) from None
 
 
 AssistantGroup.group_class = AssistantGroup
@@ -108,20 +120,12 @@ def _repo_file(relative: str) -> Path | None:
     return None
 
 
-def _user_errors() -> type[AssistantError]:
-    """Exceptions that are the user's or the environment's, shown as one line; anything else is a bug."""
-    return AssistantError
-
-
 def _pipeline(settings: Settings) -> Pipeline:
     from assistant.errors import disk_full_is_user_error
     from assistant.pipeline import Pipeline
 
-    try:
-        with disk_full_is_user_error(settings.home):
-            return Pipeline(settings)
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from None
+    with disk_full_is_user_error(settings.home):
+        return Pipeline(settings)
 
 
 @click.group(cls=AssistantGroup, context_settings={"help_option_names": ["-h", "--help"]}, params=_global_params())

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from assistant.answer.types import Turn
-from assistant.cli.app import _ask_options, _filters, _pipeline, _settings, _user_errors, main
+from assistant.cli.app import _ask_options, _filters, _pipeline, _settings, main
 from assistant.cli.preflight import check_request, exit_status_help
 from assistant.cli.render import render_text
 from assistant.errors import AssistantError
@@ -43,10 +43,7 @@ def ask(ctx, question, as_json, batch, since, until, source, k) -> None:
                 failed += "error" in out
                 click.echo(json.dumps(out, ensure_ascii=False) if as_json else _batch_text(out))
         else:
-            try:
-                ans = pipe.ask(question, filters=filters, k=k)
-            except _user_errors() as exc:
-                raise click.ClickException(str(exc)) from None
+            ans = pipe.ask(question, filters=filters, k=k)
             click.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if as_json else render_text(ans))
     finally:
         pipe.close()
@@ -56,12 +53,7 @@ def ask(ctx, question, as_json, batch, since, until, source, k) -> None:
 
 def _check(pipe: Pipeline, filters: Filters) -> None:
     """Stop with the case's own exit status when no indexed article can pass the filters (`preflight.py`)."""
-    try:
-        check_request(pipe.store, filters.since, filters.until, filters.source)
-    except AssistantError as exc:
-        err = click.ClickException(str(exc))
-        err.exit_code = getattr(exc, "exit_code", 1)
-        raise err from None
+    check_request(pipe.store, filters.since, filters.until, filters.source)
 
 
 def _batch_line(pipe: Pipeline, line: str, lineno: int, filters: Filters, k) -> dict:
@@ -77,7 +69,7 @@ def _batch_line(pipe: Pipeline, line: str, lineno: int, filters: Filters, k) -> 
         return {"id": record.get("id"), "error": f"{where}: field 'history' must be a list of objects"}
     try:
         ans = pipe.ask(record["question"], history=[Turn.of(t) for t in history], filters=filters, k=k)
-    except _user_errors() as exc:
+    except AssistantError as exc:  # one bad line does not stop the batch
         return {"id": record.get("id"), "error": f"{where}: {exc}"}
     return {"id": record.get("id"), **ans.to_dict()}
 
@@ -98,7 +90,7 @@ def chat(ctx, since, until, source, k) -> None:
     history: list[Turn] = []
     try:
         _check(pipe, filters)
-    except click.ClickException:
+    except AssistantError:
         pipe.close()
         raise
     click.echo("Ask about the indexed articles. Empty line or Ctrl-D to quit, '/new' for a new conversation.")
@@ -121,7 +113,7 @@ def chat(ctx, since, until, source, k) -> None:
 
             try:
                 ans = pipe.ask(q, history=history, filters=filters, k=k, on_token=show)
-            except _user_errors() as exc:
+            except AssistantError as exc:  # the chat goes on
                 click.echo(f"error: {exc}", err=True)
                 continue
             if streamed:  # the checked answer replaces the raw stream

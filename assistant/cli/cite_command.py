@@ -6,7 +6,7 @@ import json
 
 import click
 
-from assistant.cli.app import _filters, _settings, _user_errors, main
+from assistant.cli.app import _filters, _settings, main
 
 
 @main.command()
@@ -37,8 +37,6 @@ def cite(ctx, text, as_json, since, until, source, k) -> None:
         with disk_full_is_user_error(settings.home):
             store = Store(settings)
             result = CitationLookup(store, embedder_for(settings)).cite(text, filters, k)
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from None
     finally:
         if store is not None:
             store.close()
@@ -72,22 +70,19 @@ def run_cite_eval(ctx: click.Context, split: str, corpora: tuple, out, limit: in
         _set_option(ctx, "home", Path(tmp.name))
         click.echo(f"indexing into a temporary directory {tmp.name} (give --home DIR to use an index as it is)", err=True)
     settings = _settings(ctx)
-    try:
-        with Store(settings) as store:
-            embedder = embedder_for(settings)
-            if fresh:
-                from assistant.indexer import index_articles
-                from assistant.ingest.parse import parse_path
+    with Store(settings) as store:
+        embedder = embedder_for(settings)
+        if fresh:
+            from assistant.indexer import index_articles
+            from assistant.ingest.parse import parse_path
 
-                for path in corpora:
-                    with tqdm(desc=f"indexing {path.name}", unit=" articles", file=sys.stderr, disable=None) as bar:
-                        result = index_articles(store, embedder, parse_path(path), settings, progress=bar.update)
-                    if result.errors:
-                        raise click.ClickException(f"cannot index {path}: {result.errors[0]}")
-            with tqdm(total=len(items), desc="looking up", unit=" items", file=sys.stderr, disable=None) as bar:
-                report = run_cite_eval(CitationLookup(store, embedder), items, progress=bar.update)
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from None
+            for path in corpora:
+                with tqdm(desc=f"indexing {path.name}", unit=" articles", file=sys.stderr, disable=None) as bar:
+                    result = index_articles(store, embedder, parse_path(path), settings, progress=bar.update)
+                if result.errors:
+                    raise click.ClickException(f"cannot index {path}: {result.errors[0]}")
+        with tqdm(total=len(items), desc="looking up", unit=" items", file=sys.stderr, disable=None) as bar:
+            report = run_cite_eval(CitationLookup(store, embedder), items, progress=bar.update)
     report["meta"] = {"set": [str(p) for p in paths], "home": str(settings.home), "checker": "overlap"}
     written = write_cite_report(report, out)
     for line in summary_lines(report):

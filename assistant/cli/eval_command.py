@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from assistant.cli.app import _option_given, _pipeline, _repo_file, _set_option, _settings, _user_errors, main
+from assistant.cli.app import _option_given, _pipeline, _repo_file, _set_option, _settings, main
 
 
 def _question_sets(split: str, qset: Path | None) -> list[Path]:
@@ -38,10 +38,7 @@ def _feedback_cases(settings) -> list[dict]:
     """The UI's feedback as evaluation cases; feedback that cannot be scored is listed on stderr."""
     from assistant.feedback import FeedbackStore
 
-    try:
-        cases, unscored = FeedbackStore(settings.feedback_path).cases()
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from None
+    cases, unscored = FeedbackStore(settings.feedback_path).cases()
     for f in unscored:
         click.echo(f"not scored (thumbs down without a correction): {f.id} {f.question}", err=True)
     if not cases:
@@ -51,8 +48,13 @@ def _feedback_cases(settings) -> list[dict]:
 
 
 @main.command("eval")
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True,
-              help="Question set from evals/: dev (tune here), test (report only), all.")  # fmt: skip
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "test", "all"]),
+    default="test",
+    show_default=True,
+    help="Question set from evals/: dev (tune here), test (report only), all.",
+)
 @click.option("--set", "qset", help="Another question file, `feedback` (the UI's answer feedback) or `cite` (citation lookup).")
 @click.option("--config", "configs", multiple=True, help="Variant to run (repeatable): hybrid, dense, bm25, llm (needs --llm).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("evals/out"), show_default=True)

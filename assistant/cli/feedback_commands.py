@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from assistant.cli.app import _settings, _user_errors, main
+from assistant.cli.app import _settings, main
 
 
 def _store(ctx: click.Context):
@@ -26,10 +26,7 @@ def feedback() -> None:
 def list_cmd(ctx: click.Context) -> None:
     """One line per feedback: when, verdict, question, and the expected answer (or why it is not scored)."""
     store = _store(ctx.find_root())
-    try:
-        items = store.read()
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from None
+    items = store.read()
     if not items:
         click.echo(f"no feedback yet ({store.path})")
         return
@@ -49,10 +46,7 @@ def export_cmd(ctx: click.Context, out: Path | None, everything: bool) -> None:
     from dataclasses import asdict
 
     store = _store(ctx.find_root())
-    try:
-        items = store.read()
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from None
+    items = store.read()
     rows = [asdict(f) for f in items] if everything else [f.case() for f in items if f.scored]
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     if out:

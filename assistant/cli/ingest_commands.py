@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from assistant.cli.app import _settings, _user_errors, main
+from assistant.cli.app import _settings, main
 
 
 @main.command()
@@ -38,8 +38,6 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds, urls, timeout: fl
             run.index(read.items, url)
             if not read.failed:
                 store.commit_feed(read)
-    except _user_errors() as exc:
-        raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
         raise click.ClickException("interrupted; what was indexed is kept, run the same command to finish") from None
     finally:
@@ -73,9 +71,7 @@ def sync(ctx: click.Context, timeout: float, as_json: bool) -> None:
             run.index(read.items, url)
             if not read.failed:
                 store.commit_feed(read)
-    except _user_errors() as exc:  # a full disk, a Chroma server gone: one line, what was indexed stays
-        raise click.ClickException(str(exc)) from None
-    finally:
+    finally:  # a full disk, a Chroma server gone: one line (cli/app.py), what was indexed stays
         store.close()
     run.report(as_json)
     if run.errors:

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.errors import AssistantError
-
 if TYPE_CHECKING:
     from assistant.embedder import Embedder
     from assistant.settings import Settings
@@ -24,12 +22,9 @@ def open_index(settings: Settings) -> tuple[Store, Embedder]:
     from assistant.retrieval.embeddings import embedder_for
     from assistant.store.facade import Store
 
-    try:
-        with disk_full_is_user_error(settings.home):
-            embedder = embedder_for(settings)
-            return Store(settings), embedder
-    except AssistantError as exc:
-        raise click.ClickException(str(exc)) from None
+    with disk_full_is_user_error(settings.home):
+        embedder = embedder_for(settings)
+        return Store(settings), embedder
 
 
 def page_items(url: str, timeout: float):

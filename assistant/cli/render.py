@@ -6,6 +6,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from assistant.answer.markers import marker
+
 if TYPE_CHECKING:
     from assistant.answer.types import Answer, Citation
 
@@ -21,13 +23,13 @@ def render_text(ans: Answer) -> str:
         lines.append("\nSources:")
         for group in _by_article(ans.citations):
             first = group[0]
-            markers = "".join(f"[{c.marker}]" for c in group)
+            markers = "".join(marker(c.marker) for c in group)
             lines.append(f"{markers} {first.title} - {first.source or 'unknown source'}, {long_date(first.date)}")
             if first.url:
                 lines.append(f"    {short_url(first.url)}")
             for c in group:
                 flag = "" if c.verified else " (UNVERIFIED)"
-                lines.append(f"    {f'[{c.marker}] ' if len(group) > 1 else ''}{quoted(c.quote)}{flag}")
+                lines.append(f"    {marker(c.marker) + ' ' if len(group) > 1 else ''}{quoted(c.quote)}{flag}")
             for other in first.also_reported_by:
                 lines.append(f"    also reported by {other['source'] or 'unknown'}: {other['url'] or other['title']}")
     elif ans.closest:

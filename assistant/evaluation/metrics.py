@@ -7,9 +7,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from assistant.answer import markers
 from assistant.answer.support import support_score
-
-_MARKER = re.compile(r"\s*\[(\d+)\]")
 
 
 def norm(text: str) -> str:
@@ -55,18 +54,13 @@ def alias_match(answer: str, q: dict) -> bool:
 
 def groups_found(text: str, q: dict) -> int:
     """How many required items have an alias in the text."""
-    text = norm(_MARKER.sub("", text))
+    text = norm(markers.remove(text))
     return sum(any(norm(a) in text for a in g) for g in alias_groups(q))
-
-
-def first_paragraph(answer: str) -> str:
-    """What a reader sees first: the text before the first blank line, markers removed."""
-    return _MARKER.sub("", answer.strip().split("\n\n", 1)[0]).strip()
 
 
 def strict_match(answer: str, q: dict) -> bool:
     """Every required item appears in the answer's first paragraph (the strict `answer_accuracy`)."""
-    return groups_found(first_paragraph(answer), q) == len(alias_groups(q)) > 0
+    return groups_found(markers.first_paragraph(answer), q) == len(alias_groups(q)) > 0
 
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
@@ -80,7 +74,7 @@ def squad_norm(text: str) -> str:
 
 def exact_match(answer: str, q: dict) -> bool:
     """The short answer equals an alias of the (single) required item after SQuAD normalisation."""
-    short = squad_norm(first_paragraph(answer))
+    short = squad_norm(markers.first_paragraph(answer))
     return any(short == squad_norm(a) for g in alias_groups(q)[:1] for a in g)
 
 
@@ -100,7 +94,7 @@ def best_f1(answer: str, q: dict) -> float:
     groups = alias_groups(q)
     if not groups:
         return 0.0
-    short = first_paragraph(answer)
+    short = markers.first_paragraph(answer)
     return sum(max(token_f1(short, a) for a in g) for g in groups) / len(groups)
 
 
@@ -109,7 +103,7 @@ def statements(answer: str) -> list[tuple[str, list[int]]]:
     out = []
     for para in (p.strip() for p in answer.split("\n\n")):
         if para:
-            out.append((_MARKER.sub("", para).strip(), [int(m) for m in _MARKER.findall(para)]))
+            out.append((markers.remove(para).strip(), markers.numbers(para)))
     return out
 
 

@@ -151,9 +151,12 @@ def _findings(store: Store) -> _Findings:
         found.rebuild_vectors = True
     if lost:
         found.problems.append(
-            Problem("vectors", f"{lost} of {min(SAMPLE, len(vec_ids & sql_ids))} sampled vectors are not found by a "
-                    "search for themselves (the vector index is damaged)")
-        )  # fmt: skip
+            Problem(
+                "vectors",
+                f"{lost} of {min(SAMPLE, len(vec_ids & sql_ids))} sampled vectors are not found by a "
+                "search for themselves (the vector index is damaged)",
+            )
+        )
         found.rebuild_vectors = True
     return found
 

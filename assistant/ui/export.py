@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from assistant.answer.markers import marker, pieces
 from assistant.ui.render import ChatEntry, safe_url
 
 # Characters that can start Markdown or HTML syntax anywhere in a line (CommonMark backslash-escapes them all).
 _SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~&!])")
-_MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
 # At the start of a line: list items, ordered lists, headings, block quotes, thematic breaks, setext underlines.
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.M)
 
@@ -39,10 +39,16 @@ def _answer(text: str, valid: set[int]) -> str:
     lines = []
     for line in text.split("\n"):
         point = line.strip().startswith("- ")
-        escaped = md_escape(line.strip()[2:] if point else line)
-        escaped = _MARKER.sub(lambda m: f"[{m.group(1)}]" if int(m.group(1)) in valid else "", escaped)
+        escaped = _escape_line(line.strip()[2:] if point else line, valid)
         lines.append("- " + escaped if point else escaped)
     return "\n".join(lines)
+
+
+def _escape_line(line: str, valid: set[int]) -> str:
+    """`md_escape` of one line of an answer, except its markers: the valid ones stay [n], the others are dropped."""
+    parts = pieces(line)
+    kept = (_SPECIAL.sub(r"\\\1", p) if isinstance(p, str) else marker(p) if p in valid else "" for p in parts)
+    return _LINE_START.sub(_escape_line_start, "".join(kept))
 
 
 def _quote_block(text: str) -> str:
@@ -66,5 +72,5 @@ def conversation_markdown(turns: list[ChatEntry], title: str = "Diplomacy news a
                 elif c.url:
                     meta.append(md_escape(" ".join(c.url.split())))  # not http(s): shown as inert text
                 flag = " (unverified quote)" if not c.verified else ""
-                out += [f"[{c.marker}] **{md_escape(c.title)}**, {', '.join(meta)}{flag}", "", _quote_block(c.quote), ""]
+                out += [f"{marker(c.marker)} **{md_escape(c.title)}**, {', '.join(meta)}{flag}", "", _quote_block(c.quote), ""]
     return "\n".join(out).rstrip() + "\n"

@@ -7,13 +7,12 @@ Every piece of article or user text goes through `html.escape`; nothing from an 
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from assistant.answer import markers
 from assistant.answer.types import Answer, Turn
 
-_MARKER = re.compile(r"\[(\d{1,3})\]")
 _CLOSEST = " Closest articles:"  # the pipeline's refusal text lists them; the UI shows them once, as links
 MAX_LINK = 40  # characters of a shortened URL when a link has no readable host
 
@@ -116,20 +115,19 @@ def render_answer(text: str, turn: int, valid: set[int]) -> str:
     """Answer text as paragraphs (a paragraph of "- " lines as a bulleted list, e.g. an overview); valid markers
     become buttons, invalid ones vanish."""
 
-    def marker(m: re.Match) -> str:
-        n = int(m.group(1))
+    def marker(n: int) -> str:
         if n not in valid:
             return ""
-        return f'<button type="button" class="cite" data-turn="{turn}" data-cite="{n}">[{n}]</button>'
+        return f'<button type="button" class="cite" data-turn="{turn}" data-cite="{n}">{markers.marker(n)}</button>'
 
     out = []
     for para in (p for p in text.split("\n\n") if p.strip()):
         lines = [line.strip() for line in para.split("\n") if line.strip()]
         if all(line.startswith("- ") for line in lines):
-            items = "".join(f"<li>{_MARKER.sub(marker, esc(line[2:]))}</li>" for line in lines)
+            items = "".join(f"<li>{markers.replace(esc(line[2:]), marker)}</li>" for line in lines)
             out.append(f"<ul>{items}</ul>")
         else:
-            out.append(f"<p>{_MARKER.sub(marker, esc(para))}</p>")
+            out.append(f"<p>{markers.replace(esc(para), marker)}</p>")
     return "".join(out)
 
 

@@ -6,6 +6,7 @@ Every piece of article text goes through `esc`; nothing from an article is ever 
 
 from __future__ import annotations
 
+from assistant.answer.markers import marker
 from assistant.answer.types import Citation
 from assistant.ui.render import ChatEntry, esc, link, safe_url
 
@@ -29,7 +30,7 @@ def highlight(paragraph: str, para_start: int, c: Citation) -> str:
 def render_card(turn: int, group: int, cites: list[Citation], paragraphs: dict[int, tuple[str, int]]) -> str:
     """One article: its title (a link), source, date and site, then each cited sentence under its marker."""
     first = cites[0]
-    markers = "".join(f"[{c.marker}]" for c in cites)
+    markers = "".join(marker(c.marker) for c in cites)
     title = link(first.url, first.title) if safe_url(first.url) else esc(first.title)
     quotes = []
     for c in cites:
@@ -37,7 +38,7 @@ def render_card(turn: int, group: int, cites: list[Citation], paragraphs: dict[i
         body = highlight(*para, c) if para else f"<mark>{esc(c.quote)}</mark>"
         flag = ' <span class="unverified">unverified quote</span>' if not c.verified else ""
         quotes.append(
-            f'<div class="quote" id="src-{turn}-{c.marker}"><span class="qn">[{c.marker}]</span>{flag}'
+            f'<div class="quote" id="src-{turn}-{c.marker}"><span class="qn">{marker(c.marker)}</span>{flag}'
             f'<p class="para">{body}</p></div>'
         )
     others = "".join(

@@ -17,6 +17,7 @@ from assistant.answer.extractive.phrase import answer_items, short_answer
 from assistant.answer.extractive.question import ParsedQuestion, analyse
 from assistant.answer.extractive.ranker import JudgeFit, RankerModel, answer_features, judge_features, load_model
 from assistant.answer.extractive.reading import SentenceReader
+from assistant.answer.markers import marker
 from assistant.answer.types import AnswerInput, Citation, Draft, citation_for
 from assistant.documents import Passage
 from assistant.embedder import Embedder
@@ -160,7 +161,7 @@ class ExtractiveAnswerer:
         else:
             chosen = ranked[:1]
         citations: list[Citation] = [citation_for(i, c.passage, c.start, c.end) for i, c in enumerate(chosen, 1)]
-        sentences = [f"{_dated(c.text, c.passage.date)} [{i}]" for i, c in enumerate(chosen, 1)]
+        sentences = [f"{_dated(c.text, c.passage.date)} {marker(i)}" for i, c in enumerate(chosen, 1)]
         weights = dict(_term_weights(request))
         phrases = [p for p in (short_answer(q, c, i, weights) for i, c in enumerate(chosen, 1)) if p]
         if q.kind == "overview" or (q.multi and len(phrases) < len(chosen)):

@@ -195,16 +195,35 @@ def feature_matrix(q: ParsedQuestion, cands: list[Candidate], qvec: np.ndarray, 
         type_missing = 1.0 if q.expected and not typed else 0.0
         ranks = c.passage.ranks or {}
         title_cov = sum(1 for lem in q.lemmas if lem in title_low) / len(q.lemmas) if q.lemmas else 0.0
-        rows.append([
-            cov, cov / best_cov, focus_covs[i], focus_covs[i] / best_focus, ctx_cov, name_cov, float(dense[i]),
-            float(dense[i]) - best_dense, 1.0 / (1.0 + dense_rank[i]), type_found, type_missing,
-            min(1.0, len(new_entities(q, c)) / 5), 1.0 / (1.0 + c.rank),
-            1.0 / (1.0 + ranks["bm25"]) if "bm25" in ranks else 0.0,
-            1.0 / (1.0 + ranks["dense"]) if "dense" in ranks else 0.0,
-            _date_ok(q, c), title_cov, 1.0 if c.start == 0 else 0.0, min(1.0, c.start / 4000),
-            min(1.0, len(c.lemmas) / 40), len(sent - set(q.lemmas)) / max(1, len(sent)), cov * type_found,
-            float(dense[i]) * type_found, (1.0 if c.start == 0 else 0.0) * name_cov * (1.0 - focus_covs[i]),
-            len(q_pairs & _bigrams(c.lemmas)) / len(q_pairs) if q_pairs else 0.0,
-            1.0 if q.head is not None and q.head in sent else 0.0, head_anywhere,
-        ])  # fmt: skip
+        rows.append(
+            [
+                cov,
+                cov / best_cov,
+                focus_covs[i],
+                focus_covs[i] / best_focus,
+                ctx_cov,
+                name_cov,
+                float(dense[i]),
+                float(dense[i]) - best_dense,
+                1.0 / (1.0 + dense_rank[i]),
+                type_found,
+                type_missing,
+                min(1.0, len(new_entities(q, c)) / 5),
+                1.0 / (1.0 + c.rank),
+                1.0 / (1.0 + ranks["bm25"]) if "bm25" in ranks else 0.0,
+                1.0 / (1.0 + ranks["dense"]) if "dense" in ranks else 0.0,
+                _date_ok(q, c),
+                title_cov,
+                1.0 if c.start == 0 else 0.0,
+                min(1.0, c.start / 4000),
+                min(1.0, len(c.lemmas) / 40),
+                len(sent - set(q.lemmas)) / max(1, len(sent)),
+                cov * type_found,
+                float(dense[i]) * type_found,
+                (1.0 if c.start == 0 else 0.0) * name_cov * (1.0 - focus_covs[i]),
+                len(q_pairs & _bigrams(c.lemmas)) / len(q_pairs) if q_pairs else 0.0,
+                1.0 if q.head is not None and q.head in sent else 0.0,
+                head_anywhere,
+            ]
+        )
     return np.asarray(rows, dtype=np.float64)

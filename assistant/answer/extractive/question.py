@@ -36,8 +36,10 @@ GPE_HEADS = frozenset("country nation city capital province town territory".spli
 # Nouns and verbs that ask for a summary of several points ("what did they agree on", "what is the position on"):
 # the vocabulary of readouts and statements in general, so an overview answer gathers 2-4 sentences.
 OVERVIEW_VERBS = set("discuss agree talk address cover focus emphasize emphasise review raise highlight pledge commit".split())
-OVERVIEW_NOUNS = set("""topic issue area priority agenda position stance view outcome point step commitment theme
-    subject matter goal objective""".split())  # fmt: skip
+OVERVIEW_NOUNS = set(
+    """topic issue area priority agenda position stance view outcome point step commitment theme
+    subject matter goal objective""".split()
+)
 _QUANTITY = re.compile(r"^\s*how (many|much)\b|\bnumber of\b", re.I)
 _WHEN = re.compile(r"^\s*when\b", re.I)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")

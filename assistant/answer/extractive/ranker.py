@@ -64,14 +64,18 @@ class Linear:
 
     def to_dict(self) -> dict:
         """JSON-ready."""
-        return {"names": list(self.names), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-                "coef": self.coef.tolist(), "intercept": self.intercept}  # fmt: skip
+        return {
+            "names": list(self.names),
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "coef": self.coef.tolist(),
+            "intercept": self.intercept,
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> Linear:
         """From `to_dict` output."""
-        return cls(tuple(d["names"]), np.asarray(d["mean"]), np.asarray(d["scale"]), np.asarray(d["coef"]),
-                   float(d["intercept"]))  # fmt: skip
+        return cls(tuple(d["names"]), np.asarray(d["mean"]), np.asarray(d["scale"]), np.asarray(d["coef"]), float(d["intercept"]))
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,13 @@ class JudgeFit:
 
     def to_dict(self) -> dict:
         """JSON-ready."""
-        return {"k": self.k, "weight": self.weight, "answer": self.answer.to_dict(), "threshold": self.threshold,
-                "meta": self.meta}  # fmt: skip
+        return {
+            "k": self.k,
+            "weight": self.weight,
+            "answer": self.answer.to_dict(),
+            "threshold": self.threshold,
+            "meta": self.meta,
+        }
 
     @classmethod
     def from_dict(cls, d: dict, names: tuple[str, ...] = JUDGE_FEATURES) -> JudgeFit:
@@ -110,8 +119,13 @@ class RankerModel:
 
     def to_json(self) -> str:
         """The file's text."""
-        d = {"version": VERSION, "sentence": self.sentence.to_dict(), "answer": self.answer.to_dict(),
-             "threshold": self.threshold, "meta": self.meta}  # fmt: skip
+        d = {
+            "version": VERSION,
+            "sentence": self.sentence.to_dict(),
+            "answer": self.answer.to_dict(),
+            "threshold": self.threshold,
+            "meta": self.meta,
+        }
         if self.judge is not None:
             d["judge"] = self.judge.to_dict()
         if self.reader is not None:
@@ -148,10 +162,23 @@ def answer_features(
     top = x[b]
     second = float(np.delete(probs, b).max()) if probs.size > 1 else 0.0
     col = {n: i for i, n in enumerate(FEATURES)}
-    return np.asarray([probs[b], probs[b] - second, top[col["type_found"]], top[col["name_cov"]],
-                       top[col["date_ok"]], top[col["cov"]], top[col["focus_cov"]], x[:, col["focus_cov"]].max(),
-                       top[col["dense"]], float(expects_type), top[col["head_match"]],
-                       top[col["head_anywhere"]], *top_evidence])  # fmt: skip
+    return np.asarray(
+        [
+            probs[b],
+            probs[b] - second,
+            top[col["type_found"]],
+            top[col["name_cov"]],
+            top[col["date_ok"]],
+            top[col["cov"]],
+            top[col["focus_cov"]],
+            x[:, col["focus_cov"]].max(),
+            top[col["dense"]],
+            float(expects_type),
+            top[col["head_match"]],
+            top[col["head_anywhere"]],
+            *top_evidence,
+        ]
+    )
 
 
 def judge_features(answer_row: np.ndarray, judged: np.ndarray, first: int) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.answer.citations import claims
+from assistant.answer.markers import cited
 from assistant.answer.prompting import load, passage_block, render
 from assistant.answer.support import SUPPORT_THRESHOLD, support_score
 from assistant.answer.types import AnswerInput, Citation, Draft, citation_for
@@ -100,7 +101,7 @@ def to_draft(text: str, packed: list[Passage]) -> Draft:
             if key not in cites:
                 cites[key] = citation_for(len(cites) + 1, packed[m - 1], *sent)
             numbers.append(cites[key].marker)
-        out.append(claim + "".join(f" [{n}]" for n in dict.fromkeys(numbers)))
+        out.append(claim + cited(dict.fromkeys(numbers)))
     notes = [f"{inserted} missing citation marker(s) were inserted by matching passages"] if inserted else []
     return Draft(text=" ".join(out), citations=list(cites.values()), refused=False, confidence=1.0, notes=notes)
 
