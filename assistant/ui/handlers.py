@@ -69,7 +69,7 @@ class AssistantUI:
         self.ingest_dir = ingest_dir.resolve() if ingest_dir else None  # server paths allowed only under this folder
         self._feedback = feedback
         self._exports: tempfile.TemporaryDirectory | None = None
-        self._ingest_lock = threading.Lock()
+        self.ingest_lock = threading.Lock()
         self._examples: tuple[int, list[str]] | None = None  # (documents indexed, examples checked then)
 
     @property
@@ -249,7 +249,7 @@ class AssistantUI:
             yield "Choose files to upload or give a path.", self.stats_html()
             return
         log_lines: list[str] = []
-        with self._ingest_lock:
+        with self.ingest_lock:
             for path in paths:
                 yield "\n".join([*log_lines, f"indexing {path.name}…"]), self.stats_html()
                 try:
