@@ -39,7 +39,9 @@ def test_down_expects_the_correction_and_without_one_is_not_scored():
     fb = make_feedback(_answer(), hist, "down", "  Mario   Draghi ", "doc-9", "Draghi in Rome")
     assert fb.answers == ["Mario Draghi"] and fb.correction == "Mario Draghi" and fb.doc_ids == ["doc-9"]
     assert fb.type == "followup" and fb.case()["history"] == [{"question": "Who hosted?", "answer": "Meloni [1]"}]
-    assert fb.article == "Draghi in Rome"
+    assert fb.article == "Draghi in Rome" and fb.comment is None
+    said = make_feedback(_answer(), [], "down", "Mario Draghi", comment="  the host was Draghi, not Meloni ")
+    assert said.comment == "the host was Draghi, not Meloni" and "comment" not in said.case()  # not scored
     bare = make_feedback(_answer(), [], "down")
     assert not bare.scored and bare.answers == [] and bare.doc_ids == []
     with pytest.raises(FeedbackError, match="verdict"):
