@@ -98,6 +98,8 @@ def test_ask_chat_and_check_go_to_the_running_server_and_answer_as_locally(small
     assert "the index is sound" in check.stdout and f"{said}: it checks the index (read-only)" in check.stderr
     repair = cli(small_home, "check", "--repair")
     assert repair.returncode == 7 and "check --repair needs the index to itself" in repair.stderr
+    stats = cli(small_home, "stats")  # needs the index to itself: the message names the server
+    assert stats.returncode == 1 and f"in use by `assistant serve` (pid {proc.pid}) at http://127.0.0.1:{port}" in stats.stderr
 
     proc.terminate()
     proc.wait(timeout=60)
