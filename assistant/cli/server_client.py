@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from assistant.errors import AssistantError, ServerAnswerError
 
 TIMEOUT = 600.0  # seconds without a byte before a request is given up (an answer waits in the server's queue)
+PROBE_TIMEOUT = 30.0  # the first request: a server that is stopped (SIGSTOP) or hung is named within this
 
 
 class ServerUnreachable(AssistantError, ConnectionError):
@@ -52,11 +53,13 @@ class ServerClient:
             raise ServerUnreachable(f"nothing answers at {self.url}") from None
 
     def _json(self, request: urllib.request.Request) -> dict:
-        with self._open(request) as response:
-            try:
+        try:
+            with self._open(request) as response:
                 out = json.loads(response.read())
-            except json.JSONDecodeError:
-                out = None
+        except json.JSONDecodeError:
+            out = None
+        except TimeoutError:
+            raise ServerAnswerError(f"the server at {self.url} did not answer within {self.timeout:.0f} s") from None
         if not isinstance(out, dict):
             raise ServerAnswerError(f"the server at {self.url} answered something else than its API")
         return out

@@ -88,7 +88,7 @@ def served_index(
     record = live_server(settings.home)
     if record is None:
         return None
-    from assistant.cli.server_client import ServerClient, ServerUnreachable  # urllib: only when a server is there
+    from assistant.cli.server_client import PROBE_TIMEOUT, ServerClient, ServerUnreachable  # urllib: only then
 
     served = ServedIndex(record, ServerClient(record.url), settings.k)
     if record.auth:
@@ -108,7 +108,7 @@ def served_index(
         )
     f = filters
     try:
-        status = served.client.call(
+        status = ServerClient(record.url, PROBE_TIMEOUT).call(
             "preflight", (f.since if f else None) or "", (f.until if f else None) or "", (f.source if f else None) or ""
         )
     except ServerUnreachable:
