@@ -122,10 +122,11 @@ def test_feedback_list_export_and_eval_set_feedback(tmp_path, hash_settings, emb
     assert not ans.refused
     store = FeedbackStore(settings.feedback_path)
     store.append(make_feedback(ans, [], "up"))
-    store.append(make_feedback(ans, [], "down", "Ilham Aliyev"))
+    store.append(make_feedback(ans, [], "down", "Ilham Aliyev", comment="the airport welcome was someone else"))
     store.append(make_feedback(ans, [], "down"))
     listed = _cli(home, "feedback", "list").output
     assert listed.count("Who greeted Pezeshkian") == 3 and "expects: Ilham Aliyev" in listed
+    assert listed.count("comment:") == 1 and "comment: the airport welcome was someone else" in listed
     assert "not scored: no correction given" in listed and "3 feedback, 2 scorable" in listed
     exported = [json.loads(line) for line in _cli(home, "feedback", "export").output.splitlines()]
     assert [e["answers"] for e in exported] == [[short_answer(ans.answer)], ["Ilham Aliyev"]]
