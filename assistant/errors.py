@@ -65,6 +65,17 @@ class EmptyDateRangeError(NoArticlesError):
     exit_code = 6
 
 
+class ServerBusyError(AssistantError, RuntimeError):
+    """The index is held by a running `assistant serve` that cannot do what the command asks (an option it was not
+    started with, a login it requires, `check --repair`); the message names what and how to go on."""
+
+    exit_code = 7
+
+
+class ServerAnswerError(AssistantError, RuntimeError):
+    """The running `assistant serve` that holds the index failed to answer (an error it reported, or no answer)."""
+
+
 # What each layer says when a write finds no space: SQLite (sqlite3.OperationalError, and chromadb's InternalError
 # that wraps its own SQLite), the OS (OSError with errno ENOSPC; EDQUOT for a quota), hnswlib / Rust bindings.
 _FULL_TEXTS = ("database or disk is full", "no space left on device", "disk quota exceeded")
@@ -135,6 +146,8 @@ __all__ = [
     "NoArticlesError",
     "NothingIndexedError",
     "QuestionError",
+    "ServerAnswerError",
+    "ServerBusyError",
     "SettingsError",
     "UnknownSourceError",
     "disk_full",

@@ -2,8 +2,8 @@
 
 Each line is a question in the evaluation format (`id, type, question, history, answers, doc_ids, evidence`, as in
 evals/dev.jsonl) plus what the user saw and said: `answer`, `citations`, `verdict` (up/down), `correction`,
-`article`, `created`. An "up" expects the answer given (its first paragraph); a "down" with a correction expects the
-correction; a "down" without one is kept and listed but cannot be scored.
+`article`, `comment`, `created`. An "up" expects the answer given (its first paragraph); a "down" with a correction
+expects the correction; a "down" without one is kept and listed but cannot be scored.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class Feedback:
     verdict: str
     correction: str | None = None
     article: str | None = None  # the supporting article the user named (doc id, title or URL), as given
+    comment: str | None = None  # what the user said about the answer, beside the correction (not scored)
     created: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
     @property
@@ -69,12 +70,14 @@ def make_feedback(
     correction: str | None = None,
     article_doc_id: str | None = None,
     article: str | None = None,
+    comment: str | None = None,
 ) -> Feedback:
     """A feedback record for `answer`; `article_doc_id` is the supporting article, when it could be resolved."""
     if verdict not in VERDICTS:
         raise FeedbackError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
     correction = " ".join((correction or "").split()) or None
     article = (article or "").strip() or None
+    comment = (comment or "").strip() or None
     if verdict == "up":
         expected = [first_paragraph(answer.answer)] if not answer.refused else []  # what an "up" expects again
         docs = list(dict.fromkeys(c.doc_id for c in answer.citations))
@@ -98,6 +101,7 @@ def make_feedback(
         verdict=verdict,
         correction=correction,
         article=article,
+        comment=comment,
         created=created,
     )
 

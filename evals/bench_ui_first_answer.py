@@ -46,25 +46,34 @@ def _browser(profile: Path):
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 
 
+PENDING = ("Searching the articles", "checking citations")  # an answer still on its way (ui/render.py)
+
+
+def _answered(driver) -> int:
+    """Answers in the chat (`#chat .a`), or -1 while one is still pending."""
+    from selenium.webdriver.common.by import By
+
+    text = driver.find_element(By.CSS_SELECTOR, "#chat").text
+    if any(p in text for p in PENDING):
+        return -1
+    return len(driver.find_elements(By.CSS_SELECTOR, "#chat .a"))
+
+
 def _ask(driver, question: str, show: bool = False) -> float:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
+    wait = WebDriverWait(driver, 300, poll_frequency=0.05, ignored_exceptions=(StaleElementReferenceException,))
+    before = wait.until(lambda d: _answered(d) + 1) - 1  # no answer pending
     box = driver.find_element(By.CSS_SELECTOR, "#question textarea")
     box.send_keys(question)
-    before = len(driver.find_elements(By.CSS_SELECTOR, "#conversation .turn .a:not(:has(em))"))
     t = time.perf_counter()
     driver.find_element(By.CSS_SELECTOR, "#ask").click()
-    WebDriverWait(driver, 300, poll_frequency=0.05).until(
-        lambda d: (
-            len(d.find_elements(By.CSS_SELECTOR, "#conversation .turn")) > before
-            and "Searching" not in d.find_element(By.CSS_SELECTOR, "#conversation").text
-            and question in d.find_element(By.CSS_SELECTOR, "#conversation").text
-        )
-    )
+    wait.until(lambda d: _answered(d) == before + 1 and question in d.find_element(By.CSS_SELECTOR, "#chat").text)
     took = time.perf_counter() - t
     if show:
-        print(repr(driver.find_element(By.CSS_SELECTOR, "#conversation").text[-300:]), file=sys.stderr)
+        print(repr(driver.find_element(By.CSS_SELECTOR, "#chat").text[-300:]), file=sys.stderr)
     return took
 
 
@@ -78,7 +87,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as tmp:
         home = Path(tmp) / "home"
-        shutil.copytree(args.home, home, ignore=shutil.ignore_patterns(".lock"))  # the copy is not in use
+        shutil.copytree(args.home, home, ignore=shutil.ignore_patterns(".lock", "serve.json"))  # the copy is not in use
         env = {**os.environ, "ASSISTANT_HOME": str(home), "PYTHONPATH": str(args.src), "GRADIO_ANALYTICS_ENABLED": "False"}
         port = _port()
         t0 = time.perf_counter()

@@ -67,7 +67,7 @@ def test_a_range_without_articles_names_the_dates_covered(tmp_path):
 
 def test_exit_statuses_are_distinct_and_documented():
     codes = [code for code, _ in EXIT_STATUSES]
-    assert len(set(codes)) == len(codes) == 7
+    assert len(set(codes)) == len(codes) == 8
     helps = " ".join(run("ask", "--help").output.split())
     readme = (ROOT / "README.md").read_text()
     for code, what in EXIT_STATUSES:

@@ -40,7 +40,9 @@ def test_down_expects_the_correction_and_without_one_is_not_scored():
     fb = make_feedback(_answer(), hist, "down", "  Mario   Draghi ", "doc-9", "Draghi in Rome")
     assert fb.answers == ["Mario Draghi"] and fb.correction == "Mario Draghi" and fb.doc_ids == ["doc-9"]
     assert fb.type == "followup" and fb.case()["history"] == [{"question": "Who hosted?", "answer": "Meloni [1]"}]
-    assert fb.article == "Draghi in Rome"
+    assert fb.article == "Draghi in Rome" and fb.comment is None
+    said = make_feedback(_answer(), [], "down", "Mario Draghi", comment="  the host was Draghi, not Meloni ")
+    assert said.comment == "the host was Draghi, not Meloni" and "comment" not in said.case()  # not scored
     bare = make_feedback(_answer(), [], "down")
     assert not bare.scored and bare.answers == [] and bare.doc_ids == []
     with pytest.raises(FeedbackError, match="verdict"):
@@ -120,10 +122,11 @@ def test_feedback_list_export_and_eval_set_feedback(tmp_path, hash_settings, emb
     assert not ans.refused
     store = FeedbackStore(settings.feedback_path)
     store.append(make_feedback(ans, [], "up"))
-    store.append(make_feedback(ans, [], "down", "Ilham Aliyev"))
+    store.append(make_feedback(ans, [], "down", "Ilham Aliyev", comment="the airport welcome was someone else"))
     store.append(make_feedback(ans, [], "down"))
     listed = _cli(home, "feedback", "list").output
     assert listed.count("Who greeted Pezeshkian") == 3 and "expects: Ilham Aliyev" in listed
+    assert listed.count("comment:") == 1 and "comment: the airport welcome was someone else" in listed
     assert "not scored: no correction given" in listed and "3 feedback, 2 scorable" in listed
     exported = [json.loads(line) for line in _cli(home, "feedback", "export").output.splitlines()]
     assert [e["answers"] for e in exported] == [[first_paragraph(ans.answer)], ["Ilham Aliyev"]]

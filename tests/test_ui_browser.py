@@ -286,6 +286,8 @@ def test_example_questions_are_answered_when_clicked(server, browser):
 
 
 def test_thumbs_on_the_second_of_three_answers_land_in_feedback_jsonl(server, ui_home, browser):
+    """A thumbs down opens the correction fields inside the disliked answer (between its question and the next);
+    what is typed there is saved with that answer's feedback line."""
     from selenium.webdriver.common.by import By
 
     questions = [
@@ -299,23 +301,31 @@ def test_thumbs_on_the_second_of_three_answers_land_in_feedback_jsonl(server, ui
     downs = browser.find_elements(By.CSS_SELECTOR, '#chat button[aria-label="Dislike"]')
     assert len(downs) == 3  # a thumbs row on every answer
     downs[1].click()
-    box = wait.until(lambda d: _visible(d, "#fb-correction textarea"))[0]
-    assert "answer 2" in browser.find_element(By.CSS_SELECTOR, "#fb-status").text
+    box = wait.until(lambda d: _visible(d, "#chat .fb-form #fb-correction textarea"))[0]
+    form = browser.find_element(By.CSS_SELECTOR, "#chat .fb-form")
+    assert form.get_attribute("data-answer") == "1" and "answer 2" in form.text
+    asked = browser.find_elements(By.CSS_SELECTOR, "#chat .q")
+    placed = "var a = arguments; return [a[0].compareDocumentPosition(a[1]) & 4, a[1].compareDocumentPosition(a[2]) & 4];"
+    assert browser.execute_script(placed, asked[1], form, asked[2]) == [4, 4]  # 4: follows; under answer 2, above q3
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#chat .fb-form")) == 1
     box.send_keys("Ukraine, energy security and the Middle East")
     browser.find_element(By.CSS_SELECTOR, "#fb-article textarea").send_keys("Chancellor Scholz of Germany")
+    browser.find_element(By.CSS_SELECTOR, "#fb-comment textarea").send_keys("It left out the Middle East.")
     browser.find_element(By.CSS_SELECTOR, "#fb-send").click()
-    wait.until(lambda d: "Thanks" in d.find_element(By.CSS_SELECTOR, "#fb-status").text)
-    assert "readout-1" in browser.find_element(By.CSS_SELECTOR, "#fb-status").text
+    note = wait.until(lambda d: [n for n in d.find_elements(By.CSS_SELECTOR, "#chat .fb-note") if "Thanks" in n.text])[0]
+    assert "readout-1" in note.text and "with your correction" in note.text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#chat .fb-form")  # closed once sent
     r = json.loads((ui_home / "feedback.jsonl").read_text().splitlines()[-1])
     assert r["verdict"] == "down" and r["question"] == questions[1] and r["answers"] == [r["correction"]]
     assert r["correction"] == "Ukraine, energy security and the Middle East" and r["doc_ids"] == ["readout-1"]
+    assert r["comment"] == "It left out the Middle East." and r["article"] == "Chancellor Scholz of Germany"
     assert [h["question"] for h in r["history"]] == questions[:1] and r["type"] == "followup"
     assert r["citations"][0]["doc_id"] == "readout-1"
     browser.find_elements(By.CSS_SELECTOR, '#chat button[aria-label="Like"]')[1].click()
-    wait.until(lambda d: "right answer" in d.find_element(By.CSS_SELECTOR, "#fb-status").text)
+    wait.until(lambda d: any("right answer" in n.text for n in d.find_elements(By.CSS_SELECTOR, "#chat .fb-note")))
     up = json.loads((ui_home / "feedback.jsonl").read_text().splitlines()[-1])
     assert up["verdict"] == "up" and up["question"] == questions[1] and "Scholz" in up["answers"][0]
-    assert not _visible(browser, "#fb-correction textarea")
+    assert up["comment"] is None and not _visible(browser, "#chat .fb-form")
 
 
 def _open_filters(browser, wait):

@@ -250,13 +250,14 @@ def test_a_thumbs_up_is_recorded_and_a_thumbs_down_waits_for_its_correction(hash
             turns.append(ui.turn_for(q, turns, ui._filters("", "", "All sources"), 4))
         message, waiting = ui.like(turns, 3, False)  # the Chatbot's index of the second answer
         assert waiting == 1 and "answer 2" in message and not hash_settings.feedback_path.exists()
-        ui.feedback(turns, waiting, "down", "Jakarta", "")
+        ui.feedback(turns, waiting, "down", "Jakarta", "", "the city is missing")
         message, waiting = ui.like(turns, [3, 0], True)
         assert waiting is None and "right answer" in message
         assert ui.like(turns, 7, True) == ("Choose an answer of this conversation.", None)
         assert ui.like(turns, 1, "") == ("", None)  # a thumb taken back records nothing
         down, up = FeedbackStore(hash_settings.feedback_path).read()
         assert (down.verdict, down.question, down.answers) == ("down", qs[1], ["Jakarta"])
+        assert down.comment == "the city is missing" and up.comment is None
         assert (up.verdict, up.question, [h["question"] for h in up.history]) == ("up", qs[1], [qs[0]])
     finally:
         pipe.close()

@@ -100,3 +100,19 @@ def test_overview_points_render_as_a_list_with_their_markers():
     assert html.startswith("<ul><li>They agreed on &lt;b&gt;trade&lt;/b&gt;.")
     assert html.count("<li>") == 2 and 'data-cite="2"' in html and 'data-cite="3"' not in html
     assert html.endswith("<p>More. </p>")
+
+
+def test_a_thumbs_down_opens_the_correction_fields_inside_that_answer_only():
+    from assistant.ui.chat_tab import correction_fields
+
+    turns = [ChatEntry(f"q{i}", _answer([_cite()]), {}) for i in range(3)]
+    messages = chat_messages(turns, form=(1, "Thumbs down on answer 2 <b>"), note=(2, "Thanks <i>"))
+    assert [m["content"].count('class="fb-form"') for m in messages] == [0, 0, 0, 1, 0, 0]
+    assert 'data-answer="1"' in messages[3]["content"] and "answer 2 &lt;b&gt;" in messages[3]["content"]
+    for name in ("correction", "article", "comment"):
+        assert f'id="fb-{name}"' in messages[3]["content"] and f'data-field="{name}"' in messages[3]["content"]
+    assert '<p class="fb-note">Thanks &lt;i&gt;</p>' in messages[5]["content"]
+    assert "fb-" not in "".join(m["content"] for m in chat_messages(turns))
+    sent = correction_fields('{"answer": 1, "correction": "Jakarta", "comment": 3}')
+    assert sent == {"correction": "Jakarta", "article": "", "comment": "3"}
+    assert correction_fields("not json") is None and correction_fields("[1]") is None and correction_fields("") is None

@@ -62,6 +62,14 @@ class Answer:
         """JSON-ready dict."""
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: Mapping) -> Answer:
+        """The Answer a `to_dict()` came from (what the web UI's `/ask` returns); unknown keys are left out."""
+        names, cited = set(cls.__dataclass_fields__), set(Citation.__dataclass_fields__)
+        fields = {k: v for k, v in data.items() if k in names}
+        fields["citations"] = [Citation(**{k: v for k, v in c.items() if k in cited}) for c in data.get("citations") or []]
+        return cls(**fields)
+
 
 TokenFn = Callable[[str], None]
 AnswererKind = Literal["extractive", "llm"]

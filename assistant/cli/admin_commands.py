@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import click
 
 from assistant.cli.app import _pipeline, _settings, main
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ServerBusyError
 
 
 @main.command()
@@ -33,7 +35,10 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{key}: {value}")
 
 
-@main.command()
+@main.command(
+    epilog=f"\b\nExit status:\n  0  the index is sound (or was repaired)\n  1  something is (still) wrong\n  "
+    f"{ServerBusyError.exit_code}  --repair while `assistant serve` holds the index"
+)
 @click.option("--repair", is_flag=True, help="Rebuild what can be rebuilt: the SQLite file, keyword index, vectors.")
 @click.pass_context
 def check(ctx: click.Context, repair: bool) -> None:
@@ -41,13 +46,32 @@ def check(ctx: click.Context, repair: bool) -> None:
 
     With --repair: a damaged SQLite file is rebuilt from its readable rows, the keyword index from the documents
     and chunks tables, missing or damaged vectors by re-embedding their documents; half-indexed documents and
-    orphan vectors are removed. Exit 1 only when something is still wrong afterwards."""
+    orphan vectors are removed. Exit 1 only when something is still wrong afterwards.
+
+    While `assistant serve` holds this data directory's index, the server runs the check (read-only; one line on
+    stderr says so); --repair needs the index to itself."""
+    from assistant.cli.via_server import served_index
     from assistant.indexer import reembed
     from assistant.retrieval.embeddings import embedder_for
-    from assistant.store.integrity import check_index
+    from assistant.store.integrity import IntegrityReport, Problem, check_index
 
     settings = _settings(ctx)
-    report = check_index(settings, repair, reindex=lambda store, ids: reembed(store, embedder_for(settings), ids, settings))
+    served = served_index(settings, {}, None, None if repair else "it checks the index (read-only)")
+    if served is not None and repair:
+        raise ServerBusyError(
+            f"check --repair needs the index to itself, and {served.where} holds it: stop the server (Ctrl-C "
+            "in its terminal), then run check --repair again"
+        )
+    if served is not None:
+        found = served.check()
+        report = IntegrityReport(
+            problems=[Problem(*p.split(": ", 1)) if ": " in p else Problem("index", p) for p in found["problems"]],
+            pending=found["pending"],
+            orphan_vectors=found["orphan_vectors"],
+            missing_vectors=found["missing_vectors"],
+        )
+    else:
+        report = check_index(settings, repair, reindex=lambda store, ids: reembed(store, embedder_for(settings), ids, settings))
     click.echo(
         f"pending documents: {report.pending}, orphan vectors: {report.orphan_vectors}, missing vectors: {report.missing_vectors}"
     )
@@ -74,7 +98,10 @@ def check(ctx: click.Context, repair: bool) -> None:
 )
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir: Path | None) -> None:
-    """Serve the web UI (chat with sources, ingest, corpus)."""
+    """Serve the web UI (chat with sources, ingest, corpus).
+
+    While it runs, `assistant ask`, `chat` and `check` on the same data directory (a second terminal) are sent to
+    it: its address is recorded beside the index lock, in DIR/serve.json, and removed when it stops."""
     credentials = None
     if auth:
         user, sep, password = auth.partition(":")
@@ -83,6 +110,10 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir
         credentials = (user, password)
     if host not in ("127.0.0.1", "localhost", "::1") and not credentials:
         click.echo(f"warning: serving on {host} without --auth: anyone who can reach this address can use it", err=True)
+    from assistant.cli.via_server import served_settings
+    from assistant.store.serve_record import ServerRecord, local_url
+    from assistant.store.serve_record import remove as remove_record
+    from assistant.store.serve_record import write as write_record
     from assistant.ui.app import serve as serve_ui
 
     settings = _settings(ctx)
@@ -104,18 +135,32 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, ingest_dir
                 f"warning: {report.missing_vectors} chunks have no vector; `assistant check --repair` re-embeds them",
                 err=True,
             )
+    record = (
+        None
+        if settings.chroma_url
+        else ServerRecord(os.getpid(), local_url(host, port), bool(credentials), served_settings(settings))
+    )
+
+    def ready() -> None:
+        if record is not None:  # `ask`, `chat` and `check` in another terminal find it beside the lock and ask here
+            write_record(settings.home, record)
+            signal.signal(signal.SIGTERM, forget_on_term)
+        click.echo(f"Serving on http://{host}:{port} (Ctrl-C to stop)")
+
+    def forget_on_term(signum: int, frame: object) -> None:
+        """SIGTERM ends the process as before, but the record goes first (a killed one's is ignored as stale)."""
+        assert record is not None
+        remove_record(settings.home, record.pid)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
     try:
         took = pipe.warm_up()  # the embedder, the index and the reader: the first question is as fast as the rest
         click.echo(f"models and index loaded in {took:.1f} s", err=True)
-        serve_ui(
-            pipe,
-            host=host,
-            port=port,
-            auth=credentials,
-            ingest_dir=ingest_dir,
-            on_ready=lambda: click.echo(f"Serving on http://{host}:{port} (Ctrl-C to stop)"),
-        )
+        serve_ui(pipe, host=host, port=port, auth=credentials, ingest_dir=ingest_dir, on_ready=ready)
     finally:
+        if record is not None:
+            remove_record(settings.home, record.pid)
         pipe.close()
 
 

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 import click
 
 from assistant.answer.types import Turn
-from assistant.cli.app import _ask_options, _filters, _pipeline, _settings, main
+from assistant.cli.app import OPTIONS_KEY, _ask_options, _filters, _pipeline, _settings, main
 from assistant.cli.preflight import check_request, exit_status_help
 from assistant.cli.render import render_text
 from assistant.errors import AssistantError
 
 if TYPE_CHECKING:
+    from assistant.cli.via_server import ServedIndex
     from assistant.pipeline import Pipeline
     from assistant.retrieval.filters import Filters
 
@@ -25,16 +26,21 @@ if TYPE_CHECKING:
 @_ask_options
 @click.pass_context
 def ask(ctx, question, as_json, batch, since, until, source, k) -> None:
-    """Answer QUESTION from the indexed articles, citing them."""
+    """Answer QUESTION from the indexed articles, citing them.
+
+    While `assistant serve` holds this data directory's index, the question goes to it (127.0.0.1) and one line on
+    stderr says so; the answer and --json are the same as answered here."""
     if not question and not batch:
         raise click.UsageError("give a QUESTION or --batch FILE")
     if question is not None and not question.split():  # the command's own mistake comes before the index's state
         raise click.ClickException("the question is empty")
     filters = _filters(since, until, source)
-    pipe = _pipeline(_settings(ctx))
+    served = _served(ctx, filters, "asking it")
+    pipe = served or _pipeline(_settings(ctx))
     failed = 0
     try:
-        _check(pipe, filters)
+        if served is None:  # the server ran the same check
+            _check(pipe, filters)
         if batch:
             for lineno, line in enumerate(batch, 1):
                 if not line.strip():
@@ -51,12 +57,20 @@ def ask(ctx, question, as_json, batch, since, until, source, k) -> None:
         ctx.exit(1)
 
 
+def _served(ctx: click.Context, filters: Filters | None, doing: str) -> ServedIndex | None:
+    """The running `assistant serve` that holds the index, when one answers (`via_server.py`); errors as one line
+    with their own exit status."""
+    from assistant.cli.via_server import served_index
+
+    return served_index(_settings(ctx), ctx.meta.get(OPTIONS_KEY, {}), filters, doing)
+
+
 def _check(pipe: Pipeline, filters: Filters) -> None:
     """Stop with the case's own exit status when no indexed article can pass the filters (`preflight.py`)."""
     check_request(pipe.store, filters.since, filters.until, filters.source)
 
 
-def _batch_line(pipe: Pipeline, line: str, lineno: int, filters: Filters, k) -> dict:
+def _batch_line(pipe: Pipeline | ServedIndex, line: str, lineno: int, filters: Filters, k) -> dict:
     where = f"line {lineno}"
     try:
         record = json.loads(line)
@@ -84,12 +98,17 @@ def _batch_text(out: dict) -> str:
 @_ask_options
 @click.pass_context
 def chat(ctx, since, until, source, k) -> None:
-    """Interactive chat in the terminal; follow-up questions use the history."""
+    """Interactive chat in the terminal; follow-up questions use the history.
+
+    While `assistant serve` holds this data directory's index, the questions go to it (127.0.0.1; answers are
+    shown once checked, not streamed) and one line on stderr says so."""
     filters = _filters(since, until, source)
-    pipe = _pipeline(_settings(ctx))
+    served = _served(ctx, filters, "asking it")
+    pipe = served or _pipeline(_settings(ctx))
     history: list[Turn] = []
     try:
-        _check(pipe, filters)
+        if served is None:
+            _check(pipe, filters)
     except AssistantError:
         pipe.close()
         raise

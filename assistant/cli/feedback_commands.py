@@ -24,7 +24,8 @@ def feedback() -> None:
 @feedback.command("list")
 @click.pass_context
 def list_cmd(ctx: click.Context) -> None:
-    """One line per feedback: when, verdict, question, and the expected answer (or why it is not scored)."""
+    """One line per feedback: when, verdict, question, and the expected answer (or why it is not scored) and the
+    user's comment, if any."""
     store = _store(ctx.find_root())
     items = store.read()
     if not items:
@@ -33,6 +34,8 @@ def list_cmd(ctx: click.Context) -> None:
     for f in items:
         expected = f"expects: {f.answers[0]}" if f.scored else "not scored: no correction given"
         click.echo(f"{f.created[:19]}  {f.verdict:<4}  {f.id}  {f.question}\n      {expected}")
+        if f.comment:
+            click.echo(f"      comment: {f.comment}")
     scored = sum(f.scored for f in items)
     click.echo(f"{len(items)} feedback, {scored} scorable (assistant eval --set feedback), {store.path}")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from assistant.errors import DateOrderError, EmptyDateRangeError, NothingIndexedError, UnknownSourceError
+from assistant.errors import DateOrderError, EmptyDateRangeError, NothingIndexedError, ServerBusyError, UnknownSourceError
 
 if TYPE_CHECKING:
     from assistant.store.facade import SourceRange, Store
@@ -21,6 +21,7 @@ EXIT_STATUSES = (
     (UnknownSourceError.exit_code, "--source names no indexed source (the sources are listed, nearest first)"),
     (DateOrderError.exit_code, "--since is after --until"),
     (EmptyDateRangeError.exit_code, "no indexed article is dated within --since/--until (the dates covered are named)"),
+    (ServerBusyError.exit_code, "`assistant serve` holds the index and cannot honour an option given (named), or needs a login"),
 )
 
 

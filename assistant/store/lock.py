@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from assistant.store.base import StoreError
+from assistant.store.serve_record import read as read_record
 
 _locks: dict[str, tuple[int, int]] = {}
 _locks_guard = threading.Lock()
@@ -29,14 +30,25 @@ def acquire(path: Path) -> None:
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
             os.close(fd)
-            raise StoreError(
-                f"the index at {path.parent} is in use by another process (pid {holder}); an embedded index "
-                "serves one process at a time - stop the other one, or share the index through a Chroma "
-                "server (ASSISTANT_CHROMA_URL, see README)"
-            ) from None
+            raise StoreError(_in_use(path.parent, holder)) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         _locks[key] = (fd, 1)
+
+
+def _in_use(home: Path, holder: str) -> str:
+    """Why the lock cannot be had: another process holds it (a running `assistant serve` is named, with its URL)."""
+    server = read_record(home)
+    if server is not None and str(server.pid) == holder:
+        return (
+            f"the index at {home} is in use by `assistant serve` (pid {holder}) at {server.url}; `ask`, `chat` and "
+            "`check` are sent to it, other commands need the index to themselves - stop the server first, or share "
+            "the index through a Chroma server (ASSISTANT_CHROMA_URL, see README)"
+        )
+    return (
+        f"the index at {home} is in use by another process (pid {holder}); an embedded index serves one process at a "
+        "time - stop the other one, or share the index through a Chroma server (ASSISTANT_CHROMA_URL, see README)"
+    )
 
 
 def release(path: Path) -> None:

@@ -60,6 +60,7 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
     gr = _import_gradio()
     from assistant.ui.chat_tab import build_chat_tab
     from assistant.ui.cite_tab import build_cite_tab
+    from assistant.ui.cli_api import ServerAPI
 
     ui = AssistantUI(pipe, ingest_dir)
     with gr.Blocks(title="Diplomacy news assistant", analytics_enabled=False) as app:
@@ -92,6 +93,9 @@ def build_app(pipe: Pipeline, ingest_dir: Path | None = None):
                 api_visibility="private",
             )
         gr.api(_reported(gr, ui.api_ask), api_name="ask")
+        cli_api = ServerAPI(ui)  # what `assistant ask/chat/check` in a second terminal use while this server runs
+        gr.api(_reported(gr, cli_api.preflight), api_name="preflight")
+        gr.api(_reported(gr, cli_api.check), api_name="check")
     return app
 
 

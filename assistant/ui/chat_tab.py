@@ -1,20 +1,30 @@
 """The Chat tab as a cited chat people recognise (ChatGPT/Perplexity): the transcript in a Gradio Chatbot above a
-question box pinned at the bottom, a thumbs up/down on every answer (the Chatbot's like event), the sources panel on
-the right with one card per article, example questions on the empty chat, active filters as removable chips above
-the box, and a bad date shown under the date fields. What the buttons do is in `assistant.ui.handlers`.
+question box pinned at the bottom, a thumbs up/down on every answer (the Chatbot's like event; a thumbs down opens
+correction fields inside that answer), the sources panel on the right with one card per article, example questions
+on the empty chat, active filters as removable chips above the box, and a bad date shown under the date fields.
+What the buttons do is in `assistant.ui.handlers`.
 
 Only `assistant.ui.app` imports this module, when the app is built (it needs gradio).
 """
 
+import json
+
 from assistant.ui.handlers import ALL_SOURCES, EXAMPLES, AssistantUI, date_problem
-from assistant.ui.render import chat_messages, esc
+from assistant.ui.render import FORM_FIELDS, chat_messages, esc
 from assistant.ui.sources import render_sources
 
 CHAT_HEIGHT = "58vh"  # the transcript scrolls inside this; the question box stays right under it
 
 
-def _status(message: str) -> str:
-    return f'<p class="fb-message">{esc(message)}</p>' if message else ""
+def correction_fields(payload: str | None) -> dict[str, str] | None:
+    """The correction fields the page script sent (JSON), as text; None when the box holds something else."""
+    try:
+        raw = json.loads(payload or "")
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(raw, dict):
+        return None
+    return {name: str(raw.get(name) or "") for name, _, _ in FORM_FIELDS}
 
 
 def _field_error(message: str) -> str:
@@ -24,7 +34,7 @@ def _field_error(message: str) -> str:
 def build_chat_tab(gr, app, ui: AssistantUI) -> None:
     """Lay out and wire the Chat tab inside the current gr.Tab of `app`."""
     turns = gr.State([])
-    fb_index = gr.State(None)  # the answer a thumbs down awaits a correction for
+    fb_index = gr.State(None)  # the answer whose correction fields are open (a thumbs down awaits them)
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(
@@ -50,11 +60,9 @@ def build_chat_tab(gr, app, ui: AssistantUI) -> None:
                     )
                     for i in range(EXAMPLES)
                 ]
-            fb_status = gr.HTML("", elem_id="fb-status")
-            with gr.Group(visible=False, elem_id="feedback") as fb_box:
-                correction = gr.Textbox(label="The right answer (optional)", elem_id="fb-correction")
-                article = gr.Textbox(label="The article that supports it: id or title (optional)", elem_id="fb-article")
-                send_btn = gr.Button("Send", elem_id="fb-send", size="sm")
+            # The correction fields open inside the disliked answer (`render.correction_form`); their Send puts them
+            # here as JSON (the page script in render.HEAD), and this box's change event records them.
+            fb_payload = gr.Textbox(visible="hidden", elem_id="fb-payload")
             with gr.Row(elem_id="chips"):
                 chips = [gr.Button("", visible=False, size="sm", elem_id=f"chip-{n}") for n in ("since", "until", "source")]
             with gr.Row(elem_id="composer", equal_height=True):
@@ -105,14 +113,13 @@ def build_chat_tab(gr, app, ui: AssistantUI) -> None:
             )
 
     outputs = [chatbot, panel, turns, question, date_error, filters_box]
-    after_outputs = [examples_box, fb_box, fb_status, export_btn, export_box]
+    after_outputs = [examples_box, fb_index, export_btn, export_box]
 
     def after(entries):
-        """Examples only on the empty chat; export once there is an answer; feedback fields closed."""
+        """Examples only on the empty chat; export once there is an answer; no correction fields open."""
         return (
             gr.Row(visible=not entries),
-            gr.Group(visible=False),
-            "",
+            None,
             gr.Button(interactive=bool(entries)),
             gr.Group(visible=False),  # an export is of the conversation as it was: hidden once it changes
         )
@@ -131,16 +138,26 @@ def build_chat_tab(gr, app, ui: AssistantUI) -> None:
     )
 
     def on_like(t, data: gr.LikeData):
+        """A thumbs up is recorded (a line under the answer says so); a thumbs down opens the correction fields under
+        the answer; taking a thumb back closes them."""
         message, waiting = ui.like(t, data.index, data.liked)
-        return _status(message), gr.Group(visible=waiting is not None), waiting
+        i = (data.index[0] if isinstance(data.index, list | tuple) else int(data.index)) // 2
+        if waiting is not None:
+            return chat_messages(t, form=(waiting, message)), waiting
+        return chat_messages(t, note=(i, message)), None
 
-    chatbot.like(on_like, turns, [fb_status, fb_box, fb_index], api_visibility="private")
-    send_btn.click(
-        lambda t, i, c, a: (_status(ui.feedback(t, i, "down", c, a)), gr.Group(visible=False), "", "", None),
-        [turns, fb_index, correction, article],
-        [fb_status, fb_box, correction, article, fb_index],
-        api_visibility="private",
-    )
+    chatbot.like(on_like, turns, [chatbot, fb_index], api_visibility="private")
+
+    def on_send(t, i, payload):
+        """Record the open correction fields with the thumbs down on answer `i`; a line under it says what was kept."""
+        fields = correction_fields(payload)
+        if i is None or fields is None:
+            return gr.skip(), gr.skip()
+        message = ui.feedback(t, i, "down", fields["correction"], fields["article"], fields["comment"])
+        return chat_messages(t, note=(int(i), message)), None
+
+    # each Send's JSON differs (it carries the time), so every one is a change
+    fb_payload.change(on_send, [turns, fb_index, fb_payload], [chatbot, fb_index], api_visibility="private")
     export_btn.click(
         lambda t: (*ui.export(t), gr.Group(visible=bool(t))),
         turns,

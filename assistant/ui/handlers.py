@@ -69,7 +69,7 @@ class AssistantUI:
         self.ingest_dir = ingest_dir.resolve() if ingest_dir else None  # server paths allowed only under this folder
         self._feedback = feedback
         self._exports: tempfile.TemporaryDirectory | None = None
-        self._ingest_lock = threading.Lock()
+        self.ingest_lock = threading.Lock()
         self._examples: tuple[int, list[str]] | None = None  # (documents indexed, examples checked then)
 
     @property
@@ -181,8 +181,9 @@ class AssistantUI:
         found = self.pipe.store.find_documents(text, limit=2)
         return found[0]["doc_id"] if len(found) == 1 else None
 
-    def feedback(self, turns: list[ChatEntry], index: int | None, verdict: str, correction: str = "", article: str = "") -> str:
-        """Append a verdict on the answer `turns[index]` to feedback.jsonl; returns the message shown."""
+    def feedback(self, turns: list[ChatEntry], index: int | None, verdict: str, correction="", article="", comment="") -> str:
+        """Append a verdict (with a correction, its article, a comment) on `turns[index]` to feedback.jsonl; returns
+        the message shown."""
         if not turns:
             return "Ask a question first."
         i = len(turns) - 1 if index is None else int(index)
@@ -190,7 +191,7 @@ class AssistantUI:
             return "Choose an answer of this conversation."
         entry = turns[i]
         doc_id = self.resolve_article(article)
-        item = make_feedback(entry.answer, [t.turn for t in turns[:i]], verdict, correction, doc_id, article)
+        item = make_feedback(entry.answer, [t.turn for t in turns[:i]], verdict, correction, doc_id, article, comment)
         try:
             self.feedback_store.append(item)
         except OSError as exc:
@@ -209,7 +210,7 @@ class AssistantUI:
 
     def like(self, turns: list[ChatEntry], message: int | list | tuple, liked: bool | str) -> tuple[str, int | None]:
         """A Chatbot thumbs up/down on message `message` (answer i is message 2i+1). A thumbs up is recorded at once;
-        a thumbs down returns the answer's index: the correction fields open for it and Send records it. Returns
+        a thumbs down returns the answer's index: the correction fields open under it and Send records it. Returns
         (the message shown, the index of the answer awaiting a correction or None)."""
         n = message[0] if isinstance(message, list | tuple) else message
         i = int(n) // 2
@@ -218,7 +219,7 @@ class AssistantUI:
         if liked is True:
             return self.feedback(turns, i, "up"), None
         if liked is False:
-            return f"Thumbs down on answer {i + 1}: the right answer and its article are optional; press Send.", i
+            return f"Thumbs down on answer {i + 1}: what is wrong? Every field is optional; Send records it.", i
         return "", None  # the thumb was taken back
 
     def export(self, turns: list[ChatEntry]) -> tuple[str, str | None]:
@@ -249,7 +250,7 @@ class AssistantUI:
             yield "Choose files to upload or give a path.", self.stats_html()
             return
         log_lines: list[str] = []
-        with self._ingest_lock:
+        with self.ingest_lock:
             for path in paths:
                 yield "\n".join([*log_lines, f"indexing {path.name}…"]), self.stats_html()
                 try:

@@ -38,13 +38,22 @@ CSS = """
 .src-card .unverified { color: #b00020; font-weight: 600; }
 #chips { gap: 6px; }
 #chips button { flex: 0 0 auto; min-width: 0; }
-#fb-status, #date-error { padding: 0 !important; min-height: 0 !important; }
-#fb-status:not(:has(p)), #date-error:not(:has(p)), #chips:not(:has(button)) { display: none !important; }
+#date-error { padding: 0 !important; min-height: 0 !important; }
+#date-error:not(:has(p)), #chips:not(:has(button)) { display: none !important; }
+#chat .fb-form { border-top: 1px solid #ddd; margin-top: 8px; padding-top: 6px; }
+#chat .fb-form .fb-title { font-size: 0.9em; margin: 0 0 4px 0; }
+#chat .fb-form label { display: block; font-size: 0.85em; color: #555; margin-top: 4px; }
+#chat .fb-form textarea { width: 100%; box-sizing: border-box; font: inherit; padding: 4px 6px; border: 1px solid #ccc;
+        border-radius: 4px; resize: vertical; }
+#chat .fb-form .fb-send { margin-top: 6px; border: 1px solid #ccc; border-radius: 4px; padding: 2px 12px;
+        cursor: pointer; }
+#chat .fb-note { font-size: 0.9em; color: #1d6b2f; margin: 6px 0 0 0; }
 #date-error .field-error { color: #b00020; margin: 0; }
 """
 
-# Delegated handlers, no inline ones: a marker brings its article's card forward and highlights its quote; Esc in
-# the question box clears it.
+# Delegated handlers, no inline ones: a marker brings its article's card forward and highlights its quote; Send under
+# a disliked answer hands its correction fields to the hidden `#fb-payload` box (its change event records them); Esc
+# in the question box clears it.
 HEAD = """
 <script>
 document.addEventListener('click', function (e) {
@@ -57,6 +66,17 @@ document.addEventListener('click', function (e) {
   quote.classList.add('active');
   quote.closest('.src-card').classList.add('active');
   quote.scrollIntoView({block: 'nearest'});
+});
+document.addEventListener('click', function (e) {
+  var b = e.target.closest ? e.target.closest('#chat .fb-form .fb-send') : null;
+  if (!b) return;
+  var form = b.closest('.fb-form'), box = document.querySelector('#fb-payload textarea');
+  if (!box) return;
+  var fields = {answer: Number(form.getAttribute('data-answer')), sent: Date.now()};
+  form.querySelectorAll('[data-field]').forEach(function (x) { fields[x.getAttribute('data-field')] = x.value; });
+  b.disabled = true;
+  box.value = JSON.stringify(fields);
+  box.dispatchEvent(new Event('input', {bubbles: true}));
 });
 document.addEventListener('keydown', function (e) {
   if (e.key !== 'Escape' || !e.target.closest || !e.target.closest('#question')) return;
@@ -170,13 +190,42 @@ def error_html(message: str) -> str:
     return f'<p class="error">{esc(message)}</p>'
 
 
-def chat_messages(turns: list[ChatEntry], pending: str | None = None, tail: str = "") -> list[dict]:
+FORM_FIELDS = (  # (field, label, rows) of the correction fields under a disliked answer
+    ("correction", "The right answer", 2),
+    ("article", "The article that supports it: id or title", 1),
+    ("comment", "Comment", 2),
+)
+
+
+def correction_form(i: int, title: str) -> str:
+    """The correction fields under disliked answer `i` (all optional); Send hands them to the page script."""
+    fields = "".join(
+        f'<div id="fb-{name}"><label for="fb-{name}-text">{esc(label)}</label>'
+        f'<textarea id="fb-{name}-text" data-field="{name}" rows="{rows}"></textarea></div>'
+        for name, label, rows in FORM_FIELDS
+    )
+    return (
+        f'<div class="fb-form" data-answer="{int(i)}"><p class="fb-title">{esc(title)}</p>{fields}'
+        '<button type="button" id="fb-send" class="fb-send">Send</button></div>'
+    )
+
+
+def chat_messages(
+    turns: list[ChatEntry],
+    pending: str | None = None,
+    tail: str = "",
+    form: tuple[int, str] | None = None,
+    note: tuple[int, str] | None = None,
+) -> list[dict]:
     """The transcript as Gradio Chatbot messages: answer i is message 2i+1 (what a like/dislike's index names); a
-    pending question is followed by `tail` (its stream, or an error)."""
+    pending question is followed by `tail` (its stream, or an error). `form` (answer, title) opens the correction
+    fields under that answer; `note` (answer, text) shows a line under one (what its feedback did)."""
     out: list[dict] = []
     for i, t in enumerate(turns):
+        extra = correction_form(i, form[1]) if form and form[0] == i else ""
+        extra += f'<p class="fb-note">{esc(note[1])}</p>' if note and note[0] == i and note[1] else ""
         out.append({"role": "user", "content": question_html(t.question, t.answer.standalone_question)})
-        out.append({"role": "assistant", "content": answer_html(t, i)})
+        out.append({"role": "assistant", "content": answer_html(t, i) + extra})
     if pending:
         out.append({"role": "user", "content": question_html(pending)})
         out.append({"role": "assistant", "content": tail or pending_html()})
