@@ -54,6 +54,13 @@ class MemoryVectorIndex:
     def count(self) -> int:
         return len(self.rows)
 
+    def vectors_of(self, ids: list[str]) -> dict[str, list[float]]:
+        return {cid: self.rows[cid][0] for cid in ids if cid in self.rows}
+
+    def recreate(self) -> str | None:
+        self.rows = {}
+        return None
+
 
 ARTICLES = [
     Article(

@@ -64,6 +64,14 @@ class VectorIndex(Protocol):
         """Number of vectors."""
         ...
 
+    def vectors_of(self, ids: list[str]) -> dict[str, list[float]]:
+        """The stored vectors of these chunk ids (those found); `assistant check` searches for them."""
+        ...
+
+    def recreate(self) -> str | None:
+        """Start the vectors afresh (`check --repair`); where the damaged files were moved, if anywhere."""
+        ...
+
 
 @runtime_checkable
 class KeywordIndex(Protocol):
@@ -102,6 +110,15 @@ class KeywordIndex(Protocol):
     def all_chunk_ids(self) -> set[str]: ...
 
     def by_source_year(self) -> list[tuple[str, str | None, int]]: ...
+
+    def integrity_problems(self) -> list[str]:
+        """What a check of the index's own structures finds (`assistant check`); empty when the engine checks itself."""
+        ...
+
+    def rebuild_search_index(self) -> int | None:
+        """Rebuild the search index from the stored documents and chunks (`check --repair`); rows written, or None
+        when the engine keeps no separate search index."""
+        ...
 
     def find_documents(self, query: str, limit: int = 200) -> list[dict]: ...
 

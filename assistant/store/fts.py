@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS chunks(
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS documents_date ON documents(date_int);
 """
-# The keyword index over chunk titles and bodies; `salvage.rebuild_fts` recreates it from this same definition.
+# The keyword index over chunk titles and bodies; `rebuild_fts` (below) recreates it from this same definition.
 FTS_TABLE = "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, body, tokenize='porter unicode61')"
 
 
@@ -49,6 +49,15 @@ class SqliteKeywordIndex:
     def close(self) -> None:
         """Close the connection."""
         self.db.close()
+
+    def integrity_problems(self) -> list[str]:
+        """FTS5's integrity check and the chunks table against the FTS rows."""
+        return fts_problems(self.db)
+
+    def rebuild_search_index(self) -> int:
+        """Drop the FTS5 index and fill it again from the documents and chunks tables."""
+        with self.lock:
+            return rebuild_fts(self.db)
 
     def status(self, doc_id: str) -> tuple[str, str] | None:
         """(hash, status) of a stored document, or None."""
@@ -213,3 +222,38 @@ class SqliteKeywordIndex:
         with self.lock:
             q = "SELECT source, count(*) FROM documents WHERE status='ok' GROUP BY source ORDER BY 2 DESC"
             return [(r[0], r[1]) for r in self.db.execute(q)]
+
+
+FTS_FILL = (
+    "INSERT INTO chunks_fts(rowid, title, body) SELECT c.id, d.title, substr(d.text, c.start + 1, c.end - c.start)"
+    " FROM chunks c JOIN documents d USING(doc_id)"
+)
+
+
+def fts_problems(db: sqlite3.Connection) -> list[str]:
+    """FTS5's 'integrity-check' (index against its content) and the chunks table against the FTS rows."""
+    out = []
+    try:
+        with db:
+            db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES('integrity-check')")
+    except sqlite3.DatabaseError as exc:
+        out.append(f"FTS5 integrity-check failed: {exc}")
+    try:
+        missing = db.execute("SELECT count(*) FROM chunks WHERE id NOT IN (SELECT rowid FROM chunks_fts)").fetchone()[0]
+        extra = db.execute("SELECT count(*) FROM chunks_fts WHERE rowid NOT IN (SELECT id FROM chunks)").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        return [*out, f"the keyword index cannot be read: {exc}"]
+    if missing:
+        out.append(f"{missing} chunks have no keyword-index row")
+    if extra:
+        out.append(f"{extra} keyword-index rows belong to no chunk")
+    return out
+
+
+def rebuild_fts(db: sqlite3.Connection) -> int:
+    """Drop the FTS5 index and fill it again from `documents` + `chunks`; the number of rows written."""
+    with db:
+        db.execute("DROP TABLE IF EXISTS chunks_fts")
+        db.execute(FTS_TABLE)
+        db.execute(FTS_FILL)
+        return db.execute("SELECT count(*) FROM chunks_fts").fetchone()[0]

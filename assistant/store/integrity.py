@@ -124,9 +124,7 @@ def _open(settings: Settings, repair: bool, report: IntegrityReport) -> tuple[St
 
 def _findings(store: Store) -> _Findings:
     found = _Findings(pending=store.keyword.pending_ids())
-    db = getattr(store.keyword, "db", None)
-    if isinstance(db, sqlite3.Connection):
-        found.problems += [Problem("keyword index", p) for p in salvage.fts_problems(db)]
+    found.problems += [Problem("keyword index", p) for p in store.keyword.integrity_problems()]
     if found.pending:
         found.problems.append(Problem("documents", f"{len(found.pending)} half-indexed (pending) documents"))
     sql_ids = store.keyword.all_chunk_ids()
@@ -163,11 +161,10 @@ def _findings(store: Store) -> _Findings:
 
 def _self_search(store: Store, ids: list[str]) -> int:
     """How many of an even sample of vectors a search for their own vector does not return first."""
-    vectors_of = getattr(store.vectors, "vectors_of", None)
-    if vectors_of is None or not ids:
+    if not ids:
         return 0
     sample = ids[:: max(1, len(ids) // SAMPLE)][:SAMPLE]
-    stored = vectors_of(sample)
+    stored = store.vectors.vectors_of(sample)
     lost = len(sample) - len(stored)
     for cid, vec in stored.items():
         hits = store.vectors.search(vec, 3)
@@ -176,14 +173,12 @@ def _self_search(store: Store, ids: list[str]) -> int:
 
 
 def _repair(store: Store, reindex: Reindex, found: _Findings, report: IntegrityReport) -> None:
-    db = getattr(store.keyword, "db", None)
-    if any(p.part == "keyword index" for p in found.problems) and isinstance(db, sqlite3.Connection):
-        with store.keyword.lock:
-            rows = salvage.rebuild_fts(db)
-        report.repairs.append(f"rebuilt the keyword index from the documents and chunks tables ({rows} rows)")
-    recreate = getattr(store.vectors, "recreate", None)
-    if found.rebuild_vectors and not found.fresh_vectors and recreate is not None:
-        aside = recreate()
+    if any(p.part == "keyword index" for p in found.problems):
+        rows = store.keyword.rebuild_search_index()
+        if rows is not None:
+            report.repairs.append(f"rebuilt the keyword index from the documents and chunks tables ({rows} rows)")
+    if found.rebuild_vectors and not found.fresh_vectors:
+        aside = store.vectors.recreate()
         report.repairs.append("started the vectors afresh" + (f" (the damaged files are in {aside})" if aside else ""))
     for doc_id in found.pending:
         store.delete(doc_id)

@@ -67,6 +67,14 @@ class PgKeywordIndex:
     def close(self) -> None:
         """Nothing of its own: the pool belongs to the `Store`."""
 
+    def integrity_problems(self) -> list[str]:
+        """None of its own to report: PostgreSQL keeps its indexes consistent with their tables."""
+        return []
+
+    def rebuild_search_index(self) -> None:
+        """Nothing to rebuild: the postings are generated columns of the chunks table."""
+        return None
+
     def status(self, doc_id: str) -> tuple[str, str] | None:
         """(hash, status) of a stored document, or None."""
         with self.db.connection() as conn:

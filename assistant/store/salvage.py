@@ -6,15 +6,11 @@ import sqlite3
 import time
 from pathlib import Path
 
-from assistant.store.fts import FTS_TABLE
+from assistant.store.fts import rebuild_fts
 
 # The tables the rest of the store created; the FTS5 index (chunks_fts and its shadow tables) is derived from
 # `documents` + `chunks`, so it is rebuilt, never copied.
 SOURCE_TABLES = ("documents", "chunks", "sentences", "minhash", "doc_sources", "feeds")
-FTS_FILL = (
-    "INSERT INTO chunks_fts(rowid, title, body) SELECT c.id, d.title, substr(d.text, c.start + 1, c.end - c.start)"
-    " FROM chunks c JOIN documents d USING(doc_id)"
-)
 
 
 MAX_ROWID_SCAN = 2_000_000  # rowids tried one by one when even a table's last rowid cannot be read
@@ -33,35 +29,6 @@ def integrity_problems(path: Path, limit: int = 5) -> list[str]:
     except sqlite3.DatabaseError as exc:
         return [f"cannot be read: {exc}"]
     return [] if rows == ["ok"] else rows
-
-
-def fts_problems(db: sqlite3.Connection) -> list[str]:
-    """FTS5's 'integrity-check' (index against its content) and the chunks table against the FTS rows."""
-    out = []
-    try:
-        with db:
-            db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES('integrity-check')")
-    except sqlite3.DatabaseError as exc:
-        out.append(f"FTS5 integrity-check failed: {exc}")
-    try:
-        missing = db.execute("SELECT count(*) FROM chunks WHERE id NOT IN (SELECT rowid FROM chunks_fts)").fetchone()[0]
-        extra = db.execute("SELECT count(*) FROM chunks_fts WHERE rowid NOT IN (SELECT id FROM chunks)").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        return [*out, f"the keyword index cannot be read: {exc}"]
-    if missing:
-        out.append(f"{missing} chunks have no keyword-index row")
-    if extra:
-        out.append(f"{extra} keyword-index rows belong to no chunk")
-    return out
-
-
-def rebuild_fts(db: sqlite3.Connection) -> int:
-    """Drop the FTS5 index and fill it again from `documents` + `chunks`; the number of rows written."""
-    with db:
-        db.execute("DROP TABLE IF EXISTS chunks_fts")
-        db.execute(FTS_TABLE)
-        db.execute(FTS_FILL)
-        return db.execute("SELECT count(*) FROM chunks_fts").fetchone()[0]
 
 
 def _copy_table(src: sqlite3.Connection, dst: sqlite3.Connection, table: str) -> bool:
