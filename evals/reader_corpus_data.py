@@ -11,7 +11,8 @@ documents ("A", by a hash of the document id; the other half "B" is written as a
 
 Test questions and their documents are never read (dev and test documents are disjoint; checked below).
 
-    python evals/reader_corpus_data.py --out evals/reader_data_out     # writes indomain_a.jsonl, indomain_b.jsonl
+    python evals/reader_corpus_data.py --out evals/reader_data_out     # indomain_a/b.jsonl, and stage2.jsonl when
+                                                                       # reader_data.py's train.jsonl is there
 """
 
 from __future__ import annotations
@@ -124,6 +125,21 @@ def main() -> None:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
         counts = Counter(f"{r['kind']}:{r['label']}" for r in rows)
         print(f"{path.name}: {len(rows)} {dict(counts)} sha256 {hashlib.sha256(path.read_bytes()).hexdigest()[:16]}")
+    if (args.out / "train.jsonl").exists():
+        stage2(args.out)
+
+
+def stage2(out: Path, public: int = 26_000, repeat: int = 4, seed: int = 14) -> None:
+    """stage2.jsonl, the second training stage: `public` pairs of the first stage's train.jsonl (reader_data.py) and
+    the half-A pairs `repeat` times, shuffled (seeded: the same bytes every time)."""
+    rng = random.Random(seed)
+    lines = (out / "train.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    rng.shuffle(lines)
+    mix = lines[:public] + (out / "indomain_a.jsonl").read_text(encoding="utf-8").splitlines(keepends=True) * repeat
+    rng.shuffle(mix)
+    path = out / "stage2.jsonl"
+    path.write_text("".join(mix), encoding="utf-8")
+    print(f"{path.name}: {len(mix)} pairs sha256 {hashlib.sha256(path.read_bytes()).hexdigest()[:16]}")
 
 
 if __name__ == "__main__":
