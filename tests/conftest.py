@@ -179,3 +179,14 @@ def kishida_index(hash_settings):
     index_articles(pipe.store, pipe.embedder, [art], hash_settings)
     yield pipe
     pipe.close()
+
+
+def one_feature_fit(names: tuple[str, ...], feature: str, k: int, threshold: float):
+    """A second-stage fit (judge or reader) whose confidence is sigmoid(`feature`), for tests that fake the model."""
+    import numpy as np
+
+    from assistant.answer.extractive.ranker import JudgeFit, Linear
+
+    coef = np.zeros(len(names))
+    coef[names.index(feature)] = 1.0
+    return JudgeFit(k, 100.0, Linear(names, np.zeros(len(names)), np.ones(len(names)), coef, 0.0), threshold, {})

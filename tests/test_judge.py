@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import KISHIDA_TEXT, smollm_gguf
+from conftest import KISHIDA_TEXT, one_feature_fit, smollm_gguf
 
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
 from assistant.answer.extractive.judge import JudgedSentence, JudgeError, LlamaCppJudge, prompt_head, prompt_tail
-from assistant.answer.extractive.ranker import JUDGE_FEATURES, JudgeFit, Linear, load_model
+from assistant.answer.extractive.ranker import JUDGE_FEATURES, load_model
 from assistant.answer.refusal import decide
 from assistant.pipeline import Pipeline
 
@@ -36,11 +36,7 @@ class FavourJudge:
 
 def _ranker(threshold: float = 0.3):
     """The shipped ranker with a judge fit whose confidence is sigmoid(the first sentence's log-odds)."""
-    n = len(JUDGE_FEATURES)
-    coef = np.zeros(n)
-    coef[JUDGE_FEATURES.index("judge_top")] = 1.0
-    fit = JudgeFit(4, 100.0, Linear(JUDGE_FEATURES, np.zeros(n), np.ones(n), coef, 0.0), threshold, {})
-    return dataclasses.replace(load_model(), judge=fit)
+    return dataclasses.replace(load_model(), judge=one_feature_fit(JUDGE_FEATURES, "judge_top", 4, threshold))
 
 
 def _reader(pipe: Pipeline, judge, ranker=None) -> ExtractiveAnswerer:

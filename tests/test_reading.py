@@ -10,9 +10,10 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import one_feature_fit
 
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
-from assistant.answer.extractive.ranker import READER_FEATURES, JudgeFit, Linear, load_model
+from assistant.answer.extractive.ranker import READER_FEATURES, load_model
 from assistant.answer.extractive.reading import MODEL_DIR, MODEL_FILE, OnnxReader, Reading, check_meta
 from assistant.answer.refusal import decide
 from assistant.pipeline import Pipeline
@@ -124,11 +125,8 @@ class FavourReader:
 
 
 def _ranker(threshold: float = 0.3):
-    n = len(READER_FEATURES)
-    coef = np.zeros(n)
-    coef[READER_FEATURES.index("reader_top")] = 1.0
-    fit = JudgeFit(16, 100.0, Linear(READER_FEATURES, np.zeros(n), np.ones(n), coef, 0.0), threshold, {})
-    return dataclasses.replace(load_model(), reader=fit)
+    """The shipped ranker with a reader fit whose confidence is sigmoid(the first sentence's log-odds)."""
+    return dataclasses.replace(load_model(), reader=one_feature_fit(READER_FEATURES, "reader_top", 16, threshold))
 
 
 def _answerer(pipe: Pipeline, reader, ranker=None) -> ExtractiveAnswerer:
