@@ -1,14 +1,16 @@
 """Benchmark: warm `ask` latency with and without the trained reader, and the reader's share of it.
 
-Usage: python evals/bench_reader.py --home DIR [--questions N]
-  DIR is an index of corpus/; the questions are the first N of evals/dev.jsonl (standalone ones). Prints figures; both
-  configurations are measured in one run, interleaved, because the machines are shared.
+Usage: python evals/bench_reader.py --home DIR [--questions N] [--workers 1,2]
+  DIR is an index of corpus/; the questions are the first N of evals/dev.jsonl (standalone ones). Prints figures; the
+  configurations (the reader reading 1 or 2 sentences at a time, and no reader) are measured in one run,
+  interleaved, because the machines are shared.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -25,8 +27,8 @@ from assistant.settings import Settings  # noqa: E402
 class TimedReader:
     """The shipped reader, timing each batch it reads."""
 
-    def __init__(self) -> None:
-        self.inner = OnnxReader()
+    def __init__(self, workers: int | None = None) -> None:
+        self.inner = OnnxReader(workers=workers)
         self.seconds: list[float] = []
 
     def read(self, question: str, sentences: list[str]) -> list[Reading]:
@@ -48,29 +50,38 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--home", type=Path, required=True)
     ap.add_argument("--questions", type=int, default=100)
+    ap.add_argument("--workers", default="", help="sentences read at a time to compare, e.g. 1,2 (default: the product's)")
     args = ap.parse_args()
     rows = [json.loads(line) for line in (ROOT / "evals" / "dev.jsonl").read_text().splitlines() if line.strip()]
     questions = [r["question"] for r in rows if not r.get("history")][: args.questions]
     pipe = Pipeline(Settings(home=args.home))
-    timed = TimedReader()
+    readers = {f"reader x{w.inner.workers}": w for w in (TimedReader(int(n)) for n in args.workers.split(",") if n)} or {
+        "reader": TimedReader()
+    }
     with_reader = pipe.extractive.reader
-    pipe.extractive.reader = timed
+    for timed in readers.values():
+        timed.warm_up()
+    pipe.extractive.reader = next(iter(readers.values()))
     pipe.warm_up()
-    lat: dict[str, list[float]] = {"reader": [], "ranker only": []}
+    configs: list[tuple[str, TimedReader | None]] = [*readers.items(), ("ranker only", None)]
+    lat: dict[str, list[float]] = {name: [] for name, _ in configs}
     for q in questions:
-        for name, reader in (("reader", timed), ("ranker only", None)):
+        for name, reader in configs:
             pipe.extractive.reader = reader
             t = time.perf_counter()
             pipe.ask(q)
             lat[name].append((time.perf_counter() - t) * 1000)
     pipe.extractive.reader = with_reader
     pipe.close()
-    print(f"{len(questions)} dev questions, warm, on {args.home}")
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"{len(questions)} dev questions, warm, on {args.home}; {cpus} CPUs usable, load average {os.getloadavg()[0]:.1f}")
     for name, ms in lat.items():
         print(f"  {name:12s} ask p50 {statistics.median(ms):6.1f} ms  p95 {_pct(ms, 95):6.1f} ms")
-    read_ms = [s * 1000 for s in timed.seconds]
-    share = sum(read_ms) / sum(lat["reader"])
-    print(f"  reader.read   p50 {statistics.median(read_ms):6.1f} ms  p95 {_pct(read_ms, 95):6.1f} ms  ({share:.0%} of ask)")
+    for name, timed in readers.items():
+        read_ms = [s * 1000 for s in timed.seconds]
+        share = sum(read_ms) / sum(lat[name])
+        p50, p95 = statistics.median(read_ms), _pct(read_ms, 95)
+        print(f"  {name:12s} read p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  ({share:.0%} of ask)")
 
 
 if __name__ == "__main__":

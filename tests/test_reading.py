@@ -62,14 +62,15 @@ def test_span_head_finds_the_person_and_the_place_in_a_known_sentence(reader):
 
 
 def test_a_sentence_scores_the_same_whatever_is_read_with_it_and_batches_stay_close(reader):
-    # read() runs each pair on its own; answerability() batches (evaluation), where int8 dynamic quantisation takes
-    # its activation ranges per batch, so scores move a little.
+    # read() runs each pair on its own (the product and the ranker's fit); answerability() batches (offline figures
+    # only), where int8 dynamic quantisation takes its activation ranges per batch, so scores move a little (up to
+    # 0.55 logit for the third-stage model on these three; the order stays).
     q = "Who greeted Pezeshkian at the airport?"
     together = np.asarray([r.logit for r in reader.read(q, [EYYUBOV, OFF_TOPIC, ZAGULBA])])
     alone = np.asarray([reader.read(q, [s])[0].logit for s in (EYYUBOV, OFF_TOPIC, ZAGULBA)])
     assert np.array_equal(together, alone) and np.argmax(together) == 0
     batched = reader.answerability([q] * 3, [EYYUBOV, OFF_TOPIC, ZAGULBA])
-    assert np.abs(batched - alone).max() < 0.5 and np.argmax(batched) == 0
+    assert np.abs(batched - alone).max() < 0.75 and np.argmax(batched) == 0
 
 
 def test_query_path_reads_without_importing_torch():
@@ -176,3 +177,19 @@ def test_the_reader_uses_no_more_threads_than_the_cpus_it_may_run_on():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["1", "3"]
+
+
+def test_reading_two_sentences_at_a_time_gives_the_same_readings_in_order():
+    code = (
+        "import os, json; os.sched_setaffinity(0, set(list(os.sched_getaffinity(0))[:2]));"
+        "from assistant.answer.extractive.reading import OnnxReader;"
+        f"q = 'Who greeted Pezeshkian at the airport?'; s = {[EYYUBOV, OFF_TOPIC, ZAGULBA]!r};"
+        "one, two = OnnxReader(threads=2, workers=1), OnnxReader(threads=2, workers=2);"
+        "print(json.dumps([[(r.logit, r.span) for r in x.read(q, s)] for x in (one, two)] + [two.workers]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    one, two, workers = json.loads(out.stdout)
+    assert workers == 2 and len(one) == len(two) == 3
+    assert [span for _, span in one] == [span for _, span in two]  # the same spans, in the sentences' order
+    assert np.allclose([logit for logit, _ in one], [logit for logit, _ in two], atol=1e-3)
+    assert max(range(3), key=lambda i: two[i][0]) == 0
