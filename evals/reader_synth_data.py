@@ -23,6 +23,10 @@ Only articles of corpus/ that no dev or test question cites are read (asserted),
 document; the questions' wording comes from the articles, never from an evaluation question.
 
     python evals/reader_synth_data.py            # evals/reader_data_out/synth.jsonl (+ stage3.jsonl)
+
+A third training stage on these (from stage 2's weights with dev half A again, or from stage 1's without any dev
+question) raised the in-domain AUC on dev half B but not the product's answers there, so it was not shipped
+(evals/reader_data.md has the figures).
 """
 
 from __future__ import annotations
@@ -335,16 +339,18 @@ def main() -> None:
         stage3(args.out)
 
 
-def stage3(out: Path, public: int = 12_000, repeat: int = 4, seed: int = 16) -> None:
-    """stage3.jsonl: `public` pairs of the first stage's train.jsonl, the dev half-A pairs `repeat` times and every
-    generated pair, shuffled (seeded: the same bytes every time)."""
+def stage3(out: Path, public: int = 12_000, repeat: int = 4, seed: int = 16, name: str = "stage3.jsonl") -> None:
+    """A third training stage's file: `public` pairs of the first stage's train.jsonl, the dev half-A pairs `repeat`
+    times and every generated pair, shuffled (seeded: the same bytes every time). Run 3 (from stage 2's weights) used
+    the defaults; run 3c (from stage 1's, no dev question at all) public=14_000, repeat=0, seed=18. Neither was
+    shipped: see evals/reader_data.md."""
     rng = random.Random(seed)
     lines = (out / "train.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
     rng.shuffle(lines)
     mix = lines[:public] + (out / "indomain_a.jsonl").read_text(encoding="utf-8").splitlines(keepends=True) * repeat
     mix += (out / "synth.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
     rng.shuffle(mix)
-    path = out / "stage3.jsonl"
+    path = out / name
     path.write_text("".join(mix), encoding="utf-8")
     print(f"{path.name}: {len(mix)} pairs sha256 {hashlib.sha256(path.read_bytes()).hexdigest()[:16]}")
 
