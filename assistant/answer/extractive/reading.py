@@ -102,12 +102,7 @@ class OnnxReader:
     def _run(self, pairs: list[tuple[str, str]]) -> tuple[list[Any], np.ndarray, np.ndarray, np.ndarray]:
         session, tok = self._load()
         encs = tok.encode_batch(pairs)
-        feed = {
-            "input_ids": np.asarray([e.ids for e in encs], dtype=np.int64),
-            "attention_mask": np.asarray([e.attention_mask for e in encs], dtype=np.int64),
-            "token_type_ids": np.asarray([e.type_ids for e in encs], dtype=np.int64),
-        }
-        answer, start, end = session.run(["answer", "start", "end"], feed)
+        answer, start, end = session.run(["answer", "start", "end"], _feed(encs))
         return encs, answer, start, end
 
     def read(self, question: str, sentences: list[str]) -> list[Reading]:
@@ -118,12 +113,7 @@ class OnnxReader:
 
         def one(sentence: str) -> Reading:
             enc = tok.encode(question, sentence)
-            feed = {
-                "input_ids": np.asarray([enc.ids], dtype=np.int64),
-                "attention_mask": np.asarray([enc.attention_mask], dtype=np.int64),
-                "token_type_ids": np.asarray([enc.type_ids], dtype=np.int64),
-            }
-            answer, start, end = session.run(["answer", "start", "end"], feed)
+            answer, start, end = session.run(["answer", "start", "end"], _feed([enc]))
             return _reading(float(answer[0]), enc, start[0], end[0])
 
         if self._pool is None or len(sentences) < 2:
@@ -137,6 +127,15 @@ class OnnxReader:
             _, answer, _, _ = self._run(list(zip(questions[i : i + batch], sentences[i : i + batch], strict=True)))
             out.append(answer)
         return np.concatenate(out) if out else np.zeros(0)
+
+
+def _feed(encs: list[Any]) -> dict[str, np.ndarray]:
+    """The model's inputs for encoded (question, sentence) pairs of equal length."""
+    return {
+        "input_ids": np.asarray([e.ids for e in encs], dtype=np.int64),
+        "attention_mask": np.asarray([e.attention_mask for e in encs], dtype=np.int64),
+        "token_type_ids": np.asarray([e.type_ids for e in encs], dtype=np.int64),
+    }
 
 
 def _usable_cpus(cap: int = 2) -> int:
