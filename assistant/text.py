@@ -1,5 +1,5 @@
-"""Text rules shared by every stage: stop words and the keyword query's words, sentence splitting with character
-offsets, and ISO dates from records or user input. Imports nothing of the assistant but its data types and errors."""
+"""Text rules shared by every stage: stop words and the keyword query's words, calendar words, sentence splitting with
+character offsets, and ISO dates from records or user input. Imports nothing of the assistant but its data types and errors."""
 
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ STOPWORDS = frozenset(
     with would you your yours yourself yourselves did does said say says according tell told mr mrs ms
     name names many much one ones two did get got make made take took give gave go went us u s""".split()
 )
+
+# Calendar words, the one home for every module that matches dates in questions or sentences.
+MONTHS = tuple("january february march april may june july august september october november december".split())
+MONTH_PATTERN = "|".join(m.capitalize() for m in MONTHS)  # 'January|February|...' for regular expressions
+WEEKDAYS = tuple("monday tuesday wednesday thursday friday saturday sunday".split())
+WEEKDAY_PATTERN = "|".join(d.capitalize() for d in WEEKDAYS)
 
 _UNKNOWN_DATES = {"", "unknown", "none", "null", "n/a", "undated"}
 

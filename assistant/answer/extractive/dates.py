@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.answer.extractive.text_terms import MONTH_PATTERN, MONTHS, WEEKDAYS
+from assistant.text import MONTH_PATTERN, MONTHS, WEEKDAYS
 
 _WEEKDAYS = WEEKDAYS
 RELATIVE_RE = re.compile(

@@ -8,9 +8,9 @@ import re
 from assistant.answer.extractive.dates import annotate
 from assistant.answer.extractive.features import Candidate, focus_weights, nearness, new_entities
 from assistant.answer.extractive.question import ParsedQuestion
-from assistant.answer.extractive.text_terms import MONTHS
 from assistant.answer.markers import cited
 from assistant.documents import Entity
+from assistant.text import MONTHS
 
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 SPAN_MIN = 0.2  # the reader's answer span is used when its probability is at least this (chosen on dev: evals/tune_span.py)

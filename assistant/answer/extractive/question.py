@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant import nlp
-from assistant.answer.extractive.text_terms import MONTHS
+from assistant.text import MONTHS
 
 # Entity labels that can answer each kind of question (OntoNotes labels).
 EXPECTED = {

@@ -1,12 +1,6 @@
-"""Calendar words for dates and the IDF formula: the one home of each (stop words: `assistant/text.py`)."""
+"""The IDF formula the reader weighs question terms with (calendar words and stop words: `assistant/text.py`)."""
 
 from __future__ import annotations
-
-# Calendar words, the one home for every module that matches dates in questions or sentences.
-MONTHS = tuple("january february march april may june july august september october november december".split())
-MONTH_PATTERN = "|".join(m.capitalize() for m in MONTHS)  # 'January|February|...' for regular expressions
-WEEKDAYS = tuple("monday tuesday wednesday thursday friday saturday sunday".split())
-WEEKDAY_PATTERN = "|".join(d.capitalize() for d in WEEKDAYS)
 
 
 def idf_from_counts(n_docs: int, dfs: dict[str, int]) -> dict[str, float]:
