@@ -116,3 +116,31 @@ def test_support_reads_a_number_before_punctuation_as_the_number():
     assert support_score("January 10", evidence) == 1.0
     assert support_score("$1,250.50 and 3.9 million", evidence) == 1.0
     assert support_score("January 11", evidence) <= 0.5
+
+
+def test_a_list_of_dates_keeps_each_readouts_today():
+    """Two readouts that each say "today" name two days: the list keeps both sentences (it used to drop the second
+    as naming no new date)."""
+    import numpy as np
+
+    from assistant.answer.extractive.answerer import _list_items
+    from assistant.answer.extractive.features import Candidate
+    from assistant.documents import Passage, Sentence
+    from assistant.nlp import annotate_many
+
+    q = analyse("On which dates did Vice President Harris speak with Crown Prince Salman?")
+    assert q.multi and q.kind == "when"
+    sents = {
+        "2023-11-06": "Vice President Kamala Harris spoke today with Crown Prince Salman of Bahrain.",
+        "2024-01-08": "Vice President Kamala Harris spoke today with Crown Prince Salman about Gaza.",
+        "2024-01-09": "Vice President Kamala Harris spoke today with Crown Prince Salman about Gaza again.",
+    }
+    cands = []
+    for i, ((date, text), ann) in enumerate(zip(sents.items(), annotate_many(list(sents.values())), strict=True)):
+        p = Passage(f"c{i}", f"d{i}", text, 0, len(text), [Sentence(0, len(text))], "T", date, "S", None)
+        c = Candidate(p, i, 0, len(text), text, ann.lemmas, ann.entities, np.zeros(3))
+        c.prob = 0.9 - 0.1 * i
+        cands.append(c)
+    assert [c.passage.date for c in _list_items(q, cands)] == list(sents)
+    cands[2].passage.date = cands[1].passage.date  # the same day twice adds nothing
+    assert [c.passage.date for c in _list_items(q, cands)] == list(sents)[:2]

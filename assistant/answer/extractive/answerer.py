@@ -205,18 +205,24 @@ def _dated(text: str, published: str | None) -> str:
 def _list_items(q: ParsedQuestion, ranked: list[Candidate]) -> list[Candidate]:
     """The best sentence plus close runners-up that each add an item of the expected type not listed yet."""
     best, top = ranked[0], max(c.prob for c in ranked)  # the reader may lead with a sentence the ranker put lower
-    chosen, seen = [best], set(answer_items(q, best))
+    chosen, seen = [best], _items(q, best)
     for c in ranked[1:]:
         if len(chosen) >= LIST_POINTS:
             break
         if c.prob < LIST_RATIO * top:
             continue
-        new = set(answer_items(q, c)) - seen
+        new = _items(q, c) - seen
         if q.expected and not new:
             continue
         seen.update(new)
         chosen.append(c)
     return chosen
+
+
+def _items(q: ParsedQuestion, c: Candidate) -> set[str]:
+    """The sentence's answer items, a relative day resolved against its article's date: "today" in two readouts is
+    two days."""
+    return {annotate(item, c.passage.date, c.text) for item in answer_items(q, c)}
 
 
 def _overview(ranked: list[Candidate]) -> list[Candidate]:
