@@ -49,7 +49,8 @@ def _readout(i: int, date: str, text: str) -> Article:
 
 @pytest.fixture
 def busy_index(hash_settings):
-    """Eight readouts of February 2022 that match a question's words closely, one of May 2021 that matches less."""
+    """Eight readouts of February 2022 that match a question's words closely, one of May 2021 that matches less, and
+    one of June 2023 that matches best."""
     feb = [
         "Secretary Blinken met Minister Jaishankar in Melbourne on the margins of the Quad ministerial.",
         "In Melbourne, Minister Jaishankar and Secretary Blinken reviewed vaccine production targets.",
@@ -62,6 +63,7 @@ def busy_index(hash_settings):
     ]
     arts = [_readout(i, f"2022-02-{10 + i:02d}", text) for i, text in enumerate(feb)]
     arts.append(_readout(99, "2021-05-28", "The Secretary welcomed Dr. Jaishankar at the Department of State."))
+    arts.append(_readout(50, "2023-06-01", "Where did Secretary Blinken meet Minister Jaishankar? In Melbourne and Washington."))
     pipe = Pipeline(hash_settings)
     index_articles(pipe.store, pipe.embedder, arts, hash_settings)
     yield pipe
@@ -85,3 +87,10 @@ def test_periods_stay_inside_the_filters(busy_index):
     assert got and all(p.date >= "2022-01-01" for p in got)
     got = busy_index.retriever.retrieve(question, k=4, filters=Filters(until="2021-12-31"))
     assert [p.doc_id for p in got] == ["r99"]
+
+
+def test_the_unrestricted_search_keeps_a_share(busy_index):
+    """Periods fill at most k // (periods + 1) places each: the best article of another date is still found."""
+    question = "Where did Secretary Blinken meet Minister Jaishankar in May 2021 and in February 2022?"
+    got = [p.doc_id for p in busy_index.retriever.retrieve(question, k=6)]
+    assert len(got) == 6 and "r50" in got and "r99" in got

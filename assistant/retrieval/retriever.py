@@ -41,8 +41,8 @@ class Retriever:
         """Top-k passages; each keeps its rank in the dense and BM25 lists. `vector`: the question's, already embedded.
 
         A question that names two or more months or years ("in May 2021 and in February 2022") is also searched within
-        each (inside the filters' dates): the best passages of each period come first, in turn, then the unrestricted
-        search's, k in all; one search ranks the busier period's articles above the other's."""
+        each (inside the filters' dates): the best k // (periods + 1) passages of each period come first, in turn, then
+        the unrestricted search's, k in all; one search lets the busier period's articles fill every place."""
         if mode not in MODES:
             raise QuestionError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
         filters = filters or Filters()
@@ -52,7 +52,7 @@ class Retriever:
         periods = [f for f in (_within(filters, p) for p in named_periods(question)) if f is not None]
         if len(periods) < 2:
             return passages
-        per = max(2, k // len(periods))
+        per = max(2, k // (len(periods) + 1))
         found = [self._search(question, per, mode, f, vector) for f in periods]
         merged: dict[str, Passage] = {}
         for p in [p for turn in zip_longest(*found) for p in turn if p is not None] + passages:
