@@ -109,3 +109,33 @@ def test_generated_pairs_come_only_from_articles_no_evaluation_question_uses(tmp
             assert r["sentence"][start:end] and r["sentence"][start:end] not in r["question"]
         else:
             assert r["span"] is None
+
+
+def test_written_questions_are_about_articles_no_evaluation_uses_and_make_checked_pairs(tmp_path):
+    """The questions written for training (evals/reader_written/) cite no evaluation document, quote their sentence and
+    answer verbatim, and become pairs whose positive holds the answer at its span."""
+    questions = _jsonl(ROOT / "evals" / "reader_written" / "questions.jsonl")
+    names = ("dev", "test", "cite_dev", "cite_test")
+    evaluated = {d for name in names for q in _jsonl(ROOT / "evals" / f"{name}.jsonl") for d in q["doc_ids"]}
+    assert len(questions) >= 400 and not {q["doc_id"] for q in questions} & evaluated
+    assert sum(not q["answerable"] for q in questions) >= 100
+    for q in questions:
+        assert q["answerable"] == bool(q["answer"]) and (not q["answer"] or q["answer"] in q["sentence"])
+    subprocess.run(
+        [sys.executable, str(ROOT / "evals" / "reader_written_data.py"), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    rows = _jsonl(tmp_path / "written.jsonl")
+    kinds = {(r["kind"], r["label"]) for r in rows}
+    assert kinds == {("answer", 1), ("hard", 0), ("lookalike", 0)}
+    assert sum(r["label"] for r in rows) >= 0.9 * sum(q["answerable"] for q in questions)  # few cut by the splitter
+    answers = {q["question"]: q["answer"] for q in questions}
+    for r in rows:
+        if r["label"] == 1:
+            start, end = r["span"]
+            assert r["sentence"][start:end] == answers[r["question"]]
+        else:
+            assert r["span"] is None
+            assert r["kind"] == "lookalike" or not answers[r["question"]] or answers[r["question"]] not in r["sentence"]

@@ -1,0 +1,115 @@
+"""In-domain pairs for the reading model from questions written here about corpus articles no evaluation uses.
+
+`evals/reader_written/questions.jsonl` holds questions written by six helper sessions (LLM agents of this project,
+2026-12-07), 4 per article on 120 corpus articles that no dev, test or citation-lookup question cites (asserted
+below): 3 answerable ones, paraphrased rather than copied from the answering sentence, with that sentence and the
+answer verbatim; and 1 unanswerable look-alike that names the article's people and event but asks a detail the
+article never states, with the sentence a careless reader would answer from. They saw only their batch of articles,
+never an evaluation file. This script makes (question, sentence, label, span) pairs with the product's splitter:
+- answer (1): the product sentence that holds the written sentence, with the answer's span;
+- hard (0): the article's 2 other sentences sharing most of the question's words and not holding the answer;
+- lookalike (0): an unanswerable question with its look-alike sentence and the 2 other sentences sharing most words.
+
+    python evals/reader_written_data.py [--out evals/reader_data_out]   # written.jsonl, and stage3w.jsonl when
+                                                                         # train.jsonl and indomain_a.jsonl are there
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.documents import Article  # noqa: E402
+from assistant.ingest.parse import parse_path  # noqa: E402
+from assistant.text import split_sentences  # noqa: E402
+from evals.reader_corpus_data import sentence_holding  # noqa: E402
+from evals.reader_data import _ex, words  # noqa: E402
+
+QUESTIONS = ROOT / "evals" / "reader_written" / "questions.jsonl"
+SEED = 19
+EVAL_FILES = ("dev.jsonl", "test.jsonl", "cite_dev.jsonl", "cite_test.jsonl")
+
+
+def evaluation_documents() -> set[str]:
+    """Every document an evaluation question (answers or citation lookup) cites."""
+    docs: set[str] = set()
+    for name in EVAL_FILES:
+        for line in open(ROOT / "evals" / name, encoding="utf-8"):
+            q = json.loads(line)
+            docs.update(q.get("doc_ids") or [])
+            if q.get("doc_id"):
+                docs.add(q["doc_id"])
+    return docs
+
+
+def pairs(questions: list[dict], articles: dict[str, Article], rng: random.Random) -> list[dict]:
+    """The training pairs of the written questions (see the module docstring)."""
+    rows = []
+    for q in questions:
+        art = articles[q["doc_id"]]
+        sents = [art.text[s.start : s.end] for s in split_sentences(art.text) if s.end - s.start >= 12]
+        anchor = sentence_holding(art.text, q["sentence"])
+        if anchor is None:
+            continue
+        qw = words(q["question"])
+        if q["answerable"]:
+            at = anchor.find(q["answer"])
+            if at < 0:
+                continue  # the answer crosses the product's sentence boundary
+            rows.append(_ex(q["question"], anchor, 1, (at, at + len(q["answer"])), "written", "answer", art.id))
+            others = [s for s in sents if s != anchor and q["answer"] not in s]
+        else:
+            rows.append(_ex(q["question"], anchor, 0, None, "written", "lookalike", art.id))
+            others = [s for s in sents if s != anchor]
+        rng.shuffle(others)
+        for s in sorted(others, key=lambda s: -len(qw & words(s)))[:2]:
+            rows.append(_ex(q["question"], s, 0, None, "written", "hard", art.id))
+    return rows
+
+
+def stage3w(out: Path, public: int = 12_000, repeat: int = 4, written: int = 2, seed: int = SEED) -> Path:
+    """A third stage's file: `public` pairs of train.jsonl, the dev half-A pairs `repeat` times and the written pairs
+    `written` times, shuffled (seeded)."""
+    rng = random.Random(seed)
+    lines = (out / "train.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    rng.shuffle(lines)
+    mix = lines[:public] + (out / "indomain_a.jsonl").read_text(encoding="utf-8").splitlines(keepends=True) * repeat
+    mix += (out / "written.jsonl").read_text(encoding="utf-8").splitlines(keepends=True) * written
+    rng.shuffle(mix)
+    path = out / "stage3w.jsonl"
+    path.write_text("".join(mix), encoding="utf-8")
+    print(f"{path.name}: {len(mix)} pairs sha256 {hashlib.sha256(path.read_bytes()).hexdigest()[:16]}")
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "evals" / "reader_data_out")
+    args = ap.parse_args()
+    questions = [json.loads(line) for line in open(QUESTIONS, encoding="utf-8")]
+    used = {q["doc_id"] for q in questions}
+    assert not used & evaluation_documents(), "a written question is about an evaluation document"
+    articles = {a.id: a for a in parse_path(ROOT / "corpus") if isinstance(a, Article) and a.id in used}
+    rows = pairs(questions, articles, random.Random(SEED))
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / "written.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    counts = Counter(f"{r['kind']}:{r['label']}" for r in rows)
+    print(f"{path.name}: {len(rows)} pairs from {len(questions)} questions on {len(used)} articles {dict(counts)}")
+    print(f"sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}")
+    if (args.out / "train.jsonl").exists() and (args.out / "indomain_a.jsonl").exists():
+        stage3w(args.out)
+
+
+if __name__ == "__main__":
+    main()
