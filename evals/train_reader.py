@@ -6,6 +6,7 @@ answer's start/end over the sentence's tokens. Checkpoints every few minutes and
     python evals/train_reader.py train --out evals/reader_run     # hours on 2 cores; run again to resume
     python evals/train_reader.py export --out evals/reader_run    # ONNX fp32 + int8 into the package, with meta.json
     python evals/reader_heldout.py                                # out-of-domain figures (QNLI, TrecQA, XQuAD)
+    python evals/train_reader.py recover --onnx FILE --out RUN    # a shipped int8 file's weights back as RUN/final.pt
 """
 
 from __future__ import annotations
@@ -360,6 +361,63 @@ def export(args: argparse.Namespace) -> None:
     agreement(args, fp32, target / reading.MODEL_FILE)
 
 
+def recover(args: argparse.Namespace) -> None:
+    """A run's torch weights rebuilt from a shipped int8 ONNX file (weights dequantised: scale * (q - zero point)),
+    for a later stage to start from when the run's own files are gone (they are not committed). The exported graph
+    keeps the names of biases, LayerNorms, embeddings and the heads' linear layers; the encoder's 36 matrices are
+    `onnx::MatMul_<n>` in graph order (per layer: query, key, value, attention output, intermediate, output) and the
+    span head's comes last. Prints the recovered torch model's answer logits beside ONNX Runtime's."""
+    import onnx
+    import onnxruntime
+    import torch
+    from onnx import numpy_helper
+    from transformers import AutoTokenizer
+
+    graph = onnx.load(str(args.onnx)).graph
+    init = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+
+    def weight(name: str) -> torch.Tensor:
+        q, scale, zero = init[name + "_quantized"], init[name + "_scale"], init[name + "_zero_point"]
+        return torch.tensor((q.astype(np.float32) - zero.astype(np.float32)) * scale)
+
+    model = build_model(base_path())
+    state = model.state_dict()
+    new = {k: torch.tensor(init[k]) for k in state if k in init}
+    for part in ("word_embeddings", "token_type_embeddings", "position_embeddings"):
+        new[f"encoder.embeddings.{part}.weight"] = weight(f"encoder.embeddings.{part}.weight")
+    mats = sorted(
+        {n.removesuffix("_quantized") for n in init if n.startswith("onnx::MatMul_") and n.endswith("_quantized")},
+        key=lambda n: int(n.rsplit("_", 1)[1]),
+    )
+    layers = model.encoder.config.num_hidden_layers
+    names = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense")
+    names += ("intermediate.dense", "output.dense")
+    if len(mats) != layers * len(names) + 1:
+        raise SystemExit(f"{args.onnx}: {len(mats)} quantised MatMul weights, expected {layers * len(names) + 1}")
+    for i in range(layers):
+        for j, name in enumerate(names):
+            new[f"encoder.encoder.layer.{i}.{name}.weight"] = weight(mats[i * len(names) + j]).T.contiguous()
+    new["pool.weight"] = weight("pool.weight_Transposed").T.contiguous()
+    new["answer.weight"] = weight("answer.weight_Transposed").T.contiguous()
+    new["span.weight"] = weight(mats[-1]).T.contiguous()
+    missing = sorted(set(state) - set(new))
+    if missing:
+        raise SystemExit(f"{args.onnx}: no weights for {', '.join(missing)}")
+    model.load_state_dict(new)
+    model.eval()
+    val = load_rows(DATA / "val.jsonl")[:8] if (DATA / "val.jsonl").exists() else []
+    rows = val or [{"question": "Who greeted Pezeshkian at the airport?", "sentence": "Pezeshkian was greeted by Eyyubov."}]
+    enc, *_ = encode(AutoTokenizer.from_pretrained(str(base_path())), rows)
+    with torch.no_grad():
+        mine = model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])[0].numpy()
+    sess = onnxruntime.InferenceSession(str(args.onnx), providers=["CPUExecutionProvider"])
+    theirs = sess.run(["answer"], {n: enc[n].numpy() for n in ("input_ids", "attention_mask", "token_type_ids")})[0]
+    print(f"answer logits, recovered torch: {np.round(mine, 2)}\n              int8 ONNX:       {np.round(theirs, 2)}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    torch.save(model.state_dict(), args.out / "final.pt")
+    print(f"wrote {args.out / 'final.pt'}")
+
+
 def stages(out: Path) -> list[dict]:
     """The chain of runs behind a model: each run's run.json, following --init back to the first."""
     chain: list[dict] = []
@@ -387,7 +445,7 @@ def agreement(args: argparse.Namespace, fp32: Path, int8: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("command", choices=["train", "export"])
+    ap.add_argument("command", choices=["train", "export", "recover"])
     ap.add_argument("--out", type=Path, default=ROOT / "evals" / "reader_run")
     ap.add_argument("--max-pairs", type=int, default=72_000)
     ap.add_argument("--threads", type=int, default=2)
@@ -398,9 +456,12 @@ def main() -> None:
     ap.add_argument("--init", type=Path, default=None, help="start from this run's weights (a second stage)")
     ap.add_argument("--lr", type=float, default=LR)
     ap.add_argument("--seed", type=int, default=SEED, help="order of the batches")
+    ap.add_argument("--onnx", type=Path, default=None, help="recover: the int8 file whose weights to rebuild")
     args = ap.parse_args()
     if args.command == "train":
         train(args)
+    elif args.command == "recover":
+        recover(args)
     else:
         export(args)
 

@@ -63,13 +63,14 @@ def test_span_head_finds_the_person_and_the_place_in_a_known_sentence(reader):
 
 def test_a_sentence_scores_the_same_whatever_is_read_with_it_and_batches_stay_close(reader):
     # read() runs each pair on its own (the product and the ranker's fit); answerability() batches (offline figures
-    # only), where int8 dynamic quantisation takes its activation ranges per batch, so scores move a little.
+    # only), where int8 dynamic quantisation takes its activation ranges per batch, so scores move a little (up to
+    # 0.55 log-odds on these three with the third stage's weights) but keep their order.
     q = "Who greeted Pezeshkian at the airport?"
     together = np.asarray([r.logit for r in reader.read(q, [EYYUBOV, OFF_TOPIC, ZAGULBA])])
     alone = np.asarray([reader.read(q, [s])[0].logit for s in (EYYUBOV, OFF_TOPIC, ZAGULBA)])
     assert np.array_equal(together, alone) and np.argmax(together) == 0
     batched = reader.answerability([q] * 3, [EYYUBOV, OFF_TOPIC, ZAGULBA])
-    assert np.abs(batched - alone).max() < 0.5 and np.argmax(batched) == 0
+    assert np.abs(batched - alone).max() < 0.75 and list(np.argsort(batched)) == list(np.argsort(alone))
 
 
 def test_query_path_reads_without_importing_torch():
