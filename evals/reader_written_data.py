@@ -1,10 +1,11 @@
 """In-domain pairs for the reading model from questions written here about corpus articles no evaluation uses.
 
 `evals/reader_written/questions.jsonl` holds questions written by six helper sessions (LLM agents of this project,
-2026-12-07), 4 per article on 120 corpus articles that no dev, test or citation-lookup question cites (asserted
-below): 3 answerable ones, paraphrased rather than copied from the answering sentence, with that sentence and the
-answer verbatim; and 1 unanswerable look-alike that names the article's people and event but asks a detail the
-article never states, with the sentence a careless reader would answer from. They saw only their batch of articles,
+2026-12-07), 4 per article on 120 corpus articles (`questions2.jsonl`: 720 more by six more, on 180 other articles)
+that no dev, test or citation-lookup question cites (asserted below): 3 answerable ones, paraphrased rather than
+copied from the answering sentence, with that sentence and the answer verbatim; and 1 unanswerable look-alike that
+names the article's people and event but asks a detail the article never states, with the sentence a careless
+reader would answer from. They saw only their batch of articles,
 never an evaluation file. This script makes (question, sentence, label, span) pairs with the product's splitter:
 - answer (1): the product sentence that holds the written sentence, with the answer's span;
 - hard (0): the article's 2 other sentences sharing most of the question's words and not holding the answer;
@@ -12,6 +13,7 @@ never an evaluation file. This script makes (question, sentence, label, span) pa
 
     python evals/reader_written_data.py [--out evals/reader_data_out]   # written.jsonl, and stage3w.jsonl when
                                                                          # train.jsonl and indomain_a.jsonl are there
+    python evals/reader_written_data.py --questions questions.jsonl questions2.jsonl --stage stage3w2.jsonl
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from assistant.text import split_sentences  # noqa: E402
 from evals.reader_corpus_data import sentence_holding  # noqa: E402
 from evals.reader_data import _ex, words  # noqa: E402
 
-QUESTIONS = ROOT / "evals" / "reader_written" / "questions.jsonl"
+WRITTEN = ROOT / "evals" / "reader_written"  # questions.jsonl (480, stage 3w), questions2.jsonl (720 more)
 SEED = 19
 EVAL_FILES = ("dev.jsonl", "test.jsonl", "cite_dev.jsonl", "cite_test.jsonl")
 
@@ -75,7 +77,9 @@ def pairs(questions: list[dict], articles: dict[str, Article], rng: random.Rando
     return rows
 
 
-def stage3w(out: Path, public: int = 12_000, repeat: int = 4, written: int = 2, seed: int = SEED) -> Path:
+def stage3w(
+    out: Path, public: int = 12_000, repeat: int = 4, written: int = 2, seed: int = SEED, name: str = "stage3w.jsonl"
+) -> Path:
     """A third stage's file: `public` pairs of train.jsonl, the dev half-A pairs `repeat` times and the written pairs
     `written` times, shuffled (seeded)."""
     rng = random.Random(seed)
@@ -84,7 +88,7 @@ def stage3w(out: Path, public: int = 12_000, repeat: int = 4, written: int = 2, 
     mix = lines[:public] + (out / "indomain_a.jsonl").read_text(encoding="utf-8").splitlines(keepends=True) * repeat
     mix += (out / "written.jsonl").read_text(encoding="utf-8").splitlines(keepends=True) * written
     rng.shuffle(mix)
-    path = out / "stage3w.jsonl"
+    path = out / name
     path.write_text("".join(mix), encoding="utf-8")
     print(f"{path.name}: {len(mix)} pairs sha256 {hashlib.sha256(path.read_bytes()).hexdigest()[:16]}")
     return path
@@ -93,8 +97,15 @@ def stage3w(out: Path, public: int = 12_000, repeat: int = 4, written: int = 2, 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "evals" / "reader_data_out")
+    ap.add_argument(
+        "--questions",
+        nargs="+",
+        default=["questions.jsonl"],
+        help="files of evals/reader_written/ to use (stage 3w: questions.jsonl only)",
+    )
+    ap.add_argument("--stage", default="stage3w.jsonl", help="name of the stage file to write")
     args = ap.parse_args()
-    questions = [json.loads(line) for line in open(QUESTIONS, encoding="utf-8")]
+    questions = [json.loads(line) for name in args.questions for line in open(WRITTEN / name, encoding="utf-8")]
     used = {q["doc_id"] for q in questions}
     assert not used & evaluation_documents(), "a written question is about an evaluation document"
     articles = {a.id: a for a in parse_path(ROOT / "corpus") if isinstance(a, Article) and a.id in used}
@@ -108,7 +119,7 @@ def main() -> None:
     print(f"{path.name}: {len(rows)} pairs from {len(questions)} questions on {len(used)} articles {dict(counts)}")
     print(f"sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}")
     if (args.out / "train.jsonl").exists() and (args.out / "indomain_a.jsonl").exists():
-        stage3w(args.out)
+        stage3w(args.out, name=args.stage)
 
 
 if __name__ == "__main__":

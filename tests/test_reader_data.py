@@ -111,18 +111,22 @@ def test_generated_pairs_come_only_from_articles_no_evaluation_question_uses(tmp
             assert r["span"] is None
 
 
+FILES = ("questions.jsonl", "questions2.jsonl")
+
+
 def test_written_questions_are_about_articles_no_evaluation_uses_and_make_checked_pairs(tmp_path):
     """The questions written for training (evals/reader_written/) cite no evaluation document, quote their sentence and
     answer verbatim, and become pairs whose positive holds the answer at its span."""
-    questions = _jsonl(ROOT / "evals" / "reader_written" / "questions.jsonl")
+    written = ROOT / "evals" / "reader_written"
+    questions = [q for name in FILES for q in _jsonl(written / name)]
     names = ("dev", "test", "cite_dev", "cite_test")
     evaluated = {d for name in names for q in _jsonl(ROOT / "evals" / f"{name}.jsonl") for d in q["doc_ids"]}
-    assert len(questions) >= 400 and not {q["doc_id"] for q in questions} & evaluated
-    assert sum(not q["answerable"] for q in questions) >= 100
+    assert len(questions) >= 1200 and not {q["doc_id"] for q in questions} & evaluated
+    assert sum(not q["answerable"] for q in questions) >= 300
     for q in questions:
         assert q["answerable"] == bool(q["answer"]) and (not q["answer"] or q["answer"] in q["sentence"])
     subprocess.run(
-        [sys.executable, str(ROOT / "evals" / "reader_written_data.py"), "--out", str(tmp_path)],
+        [sys.executable, str(ROOT / "evals" / "reader_written_data.py"), "--out", str(tmp_path), "--questions", *FILES],
         check=True,
         capture_output=True,
         cwd=ROOT,
