@@ -461,6 +461,8 @@ def main() -> None:
     if args.command == "train":
         train(args)
     elif args.command == "recover":
+        if args.onnx is None or not args.onnx.is_file():
+            ap.error(f"recover needs --onnx FILE, an int8 reader file (got {args.onnx})")
         recover(args)
     else:
         export(args)

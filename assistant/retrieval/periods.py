@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from assistant.text import MONTH_PATTERN, MONTHS, STOPWORDS
 
 _TOKEN = re.compile(rf"\b(?P<month>{MONTH_PATTERN})\b|\b(?P<year>(?:19|20)\d\d)\b")
+_DATE_AFTER = re.compile(rf"\s*(?:\d|,?\s*(?:and|or)\s+(?:{MONTH_PATTERN}))")  # "May 2021", "May and June"
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
 _RANGE = re.compile(rf"\b(?:between|from)\s+(?:{MONTH_PATTERN})(?:\s+(?:19|20)\d\d)?\s+(?:and|to|through)\s+", re.I)
 
@@ -61,4 +62,4 @@ def _in_name(text: str, at: int) -> bool:
 
 def _followed_by_date(text: str, at: int) -> bool:
     """A month word followed by a year or a day ("May 2021", "May 24"), or by another month ("May and June 2022")."""
-    return re.match(rf"\s*(?:\d|,?\s*(?:and|or)\s+(?:{MONTH_PATTERN}))", text[at:]) is not None
+    return _DATE_AFTER.match(text, at) is not None
