@@ -5,8 +5,10 @@
 that no dev, test or citation-lookup question cites (asserted below): 3 answerable ones, paraphrased rather than
 copied from the answering sentence, with that sentence and the answer verbatim; and 1 unanswerable look-alike that
 names the article's people and event but asks a detail the article never states, with the sentence a careless
-reader would answer from. They saw only their batch of articles,
-never an evaluation file. This script makes (question, sentence, label, span) pairs with the product's splitter:
+reader would answer from. `questions3.jsonl` (five more sessions, 150 other articles) has 2 answerable and 2
+look-alikes an article: a detail never stated ("missing") and a stated fact with one element - person, country,
+place, date or event - changed for one the article never mentions ("swapped"). They saw only their batch of
+articles, never an evaluation file. This script makes (question, sentence, label, span) pairs with the product's splitter:
 - answer (1): the product sentence that holds the written sentence, with the answer's span;
 - hard (0): the article's 2 other sentences sharing most of the question's words and not holding the answer;
 - lookalike (0): an unanswerable question with its look-alike sentence and the 2 other sentences sharing most words.
@@ -14,6 +16,7 @@ never an evaluation file. This script makes (question, sentence, label, span) pa
     python evals/reader_written_data.py [--out evals/reader_data_out]   # written.jsonl, and stage3w.jsonl when
                                                                          # train.jsonl and indomain_a.jsonl are there
     python evals/reader_written_data.py --questions questions.jsonl questions2.jsonl --stage stage3w2.jsonl
+    python evals/reader_written_data.py --questions questions.jsonl questions2.jsonl questions3.jsonl --stage stage4.jsonl
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from assistant.text import split_sentences  # noqa: E402
 from evals.reader_corpus_data import sentence_holding  # noqa: E402
 from evals.reader_data import _ex, words  # noqa: E402
 
-WRITTEN = ROOT / "evals" / "reader_written"  # questions.jsonl (480, stage 3w), questions2.jsonl (720 more)
+WRITTEN = ROOT / "evals" / "reader_written"  # questions.jsonl (480, stage 3w), questions2/3.jsonl (720, 600 more)
 SEED = 19
 EVAL_FILES = ("dev.jsonl", "test.jsonl", "cite_dev.jsonl", "cite_test.jsonl")
 

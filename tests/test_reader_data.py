@@ -111,7 +111,7 @@ def test_generated_pairs_come_only_from_articles_no_evaluation_question_uses(tmp
             assert r["span"] is None
 
 
-FILES = ("questions.jsonl", "questions2.jsonl")
+FILES = ("questions.jsonl", "questions2.jsonl", "questions3.jsonl")
 
 
 def test_written_questions_are_about_articles_no_evaluation_uses_and_make_checked_pairs(tmp_path):
@@ -121,8 +121,12 @@ def test_written_questions_are_about_articles_no_evaluation_uses_and_make_checke
     questions = [q for name in FILES for q in _jsonl(written / name)]
     names = ("dev", "test", "cite_dev", "cite_test")
     evaluated = {d for name in names for q in _jsonl(ROOT / "evals" / f"{name}.jsonl") for d in q["doc_ids"]}
-    assert len(questions) >= 1200 and not {q["doc_id"] for q in questions} & evaluated
-    assert sum(not q["answerable"] for q in questions) >= 300
+    assert len(questions) >= 1800 and not {q["doc_id"] for q in questions} & evaluated
+    assert sum(not q["answerable"] for q in questions) >= 600
+    third = _jsonl(written / "questions3.jsonl")  # two look-alikes an article: a missing detail and a swapped element
+    assert {(q["doc_id"], q["lookalike"]) for q in third if not q["answerable"]} == {
+        (q["doc_id"], kind) for q in third for kind in ("missing", "swapped")
+    }
     for q in questions:
         assert q["answerable"] == bool(q["answer"]) and (not q["answer"] or q["answer"] in q["sentence"])
     subprocess.run(
