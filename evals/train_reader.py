@@ -7,6 +7,7 @@ answer's start/end over the sentence's tokens. Checkpoints every few minutes and
     python evals/train_reader.py export --out evals/reader_run    # ONNX fp32 + int8 into the package, with meta.json
     python evals/reader_heldout.py                                # out-of-domain figures (QNLI, TrecQA, XQuAD)
     python evals/train_reader.py recover --onnx FILE --out RUN    # a shipped int8 file's weights back as RUN/final.pt
+    python evals/train_reader.py soup --runs RUN_A RUN_B --out RUN  # the average of runs from one --init (seeds)
 """
 
 from __future__ import annotations
@@ -428,6 +429,29 @@ def stages(out: Path) -> list[dict]:
     return chain
 
 
+def soup(args: argparse.Namespace) -> None:
+    """The uniform average of finished runs' weights (a "model soup"; runs from one --init, different seeds), written
+    as a run of its own: final.pt and a run.json naming the runs, so `export` and `stages` treat it as one stage."""
+    import torch
+
+    runs = args.runs or []
+    inits = {json.loads((r / "run.json").read_text()).get("init") for r in runs if (r / "run.json").exists()}
+    if len(runs) < 2 or any(not (r / "final.pt").is_file() for r in runs) or len(inits) != 1:
+        raise SystemExit(f"soup needs --runs with two or more finished runs (final.pt) from one --init (got {runs})")
+    states = [torch.load(r / "final.pt", weights_only=False) for r in runs]
+    avg = {
+        k: sum(s[k].float() for s in states) / len(states) if states[0][k].is_floating_point() else states[0][k]
+        for k in states[0]
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    torch.save(avg, args.out / "final.pt")
+    first = json.loads((runs[0] / "run.json").read_text())
+    run = {**first, "seed": [json.loads((r / "run.json").read_text())["seed"] for r in runs]}
+    run["soup"] = [str(r.relative_to(ROOT) if r.is_relative_to(ROOT) else r) for r in runs]
+    (args.out / "run.json").write_text(json.dumps(run, indent=1) + "\n")
+    print(f"wrote {args.out / 'final.pt'}: the average of {len(runs)} runs")
+
+
 def agreement(args: argparse.Namespace, fp32: Path, int8: Path) -> None:
     """How closely the int8 model's probabilities follow the fp32 export on validation pairs."""
     from assistant.answer.extractive.reading import OnnxReader
@@ -445,7 +469,7 @@ def agreement(args: argparse.Namespace, fp32: Path, int8: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("command", choices=["train", "export", "recover"])
+    ap.add_argument("command", choices=["train", "export", "recover", "soup"])
     ap.add_argument("--out", type=Path, default=ROOT / "evals" / "reader_run")
     ap.add_argument("--max-pairs", type=int, default=72_000)
     ap.add_argument("--threads", type=int, default=2)
@@ -457,6 +481,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=LR)
     ap.add_argument("--seed", type=int, default=SEED, help="order of the batches")
     ap.add_argument("--onnx", type=Path, default=None, help="recover: the int8 file whose weights to rebuild")
+    ap.add_argument("--runs", type=Path, nargs="+", help="soup: the finished runs whose weights to average")
     args = ap.parse_args()
     if args.command == "train":
         train(args)
@@ -464,6 +489,8 @@ def main() -> None:
         if args.onnx is None or not args.onnx.is_file():
             ap.error(f"recover needs --onnx FILE, an int8 reader file (got {args.onnx})")
         recover(args)
+    elif args.command == "soup":
+        soup(args)
     else:
         export(args)
 
