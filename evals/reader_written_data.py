@@ -7,11 +7,15 @@ copied from the answering sentence, with that sentence and the answer verbatim; 
 names the article's people and event but asks a detail the article never states, with the sentence a careless
 reader would answer from. `questions3.jsonl` (five more sessions, 150 other articles) has 2 answerable and 2
 look-alikes an article: a detail never stated ("missing") and a stated fact with one element - person, country,
-place, date or event - changed for one the article never mentions ("swapped"). They saw only their batch of
-articles, never an evaluation file. This script makes (question, sentence, label, span) pairs with the product's splitter:
+place, date or event - changed for one the article never mentions ("swapped"). `questions4.jsonl` (five more, the
+148 articles left, up to 15,000 characters): per article 1 answerable from one sentence, 1 list question whose items
+(`items`) are stated in 2 to 5 sentences, and the two look-alikes. They saw only their batch of articles, never an
+evaluation file. This script makes (question, sentence, label, span) pairs with the product's splitter:
 - answer (1): the product sentence that holds the written sentence, with the answer's span;
 - hard (0): the article's 2 other sentences sharing most of the question's words and not holding the answer;
-- lookalike (0): an unanswerable question with its look-alike sentence and the 2 other sentences sharing most words.
+- lookalike (0): an unanswerable question with its look-alike sentence and the 2 other sentences sharing most words;
+- item (1): a list question's (`items`, `questions4.jsonl`) sentences, one per item with its span; its hard negatives
+  hold none of the items.
 
     python evals/reader_written_data.py [--out evals/reader_data_out]   # written.jsonl, and stage3w.jsonl when
                                                                          # train.jsonl and indomain_a.jsonl are there
@@ -38,7 +42,7 @@ from assistant.text import split_sentences  # noqa: E402
 from evals.reader_corpus_data import sentence_holding  # noqa: E402
 from evals.reader_data import _ex, words  # noqa: E402
 
-WRITTEN = ROOT / "evals" / "reader_written"  # questions.jsonl (480, stage 3w), questions2/3.jsonl (720, 600 more)
+WRITTEN = ROOT / "evals" / "reader_written"  # questions.jsonl (480, stage 3w); 2, 3 (stage 4), 4: 720, 600, 592
 SEED = 19
 EVAL_FILES = ("dev.jsonl", "test.jsonl", "cite_dev.jsonl", "cite_test.jsonl")
 
@@ -65,7 +69,15 @@ def pairs(questions: list[dict], articles: dict[str, Article], rng: random.Rando
         if anchor is None:
             continue
         qw = words(q["question"])
-        if q["answerable"]:
+        if q.get("items"):  # a list question: each item's sentence answers it in part
+            held = [(sentence_holding(art.text, it["sentence"]), it["answer"]) for it in q["items"]]
+            held = [(s, a, s.find(a)) for s, a in held if s is not None and a in s]
+            held = [h for i, h in enumerate(held) if all(h[0] != g[0] for g in held[:i])]  # one pair a sentence
+            for s, a, at in held:
+                rows.append(_ex(q["question"], s, 1, (at, at + len(a)), "written", "item", art.id))
+            answers = [it["answer"] for it in q["items"]]
+            others = [s for s in sents if all(s != h for h, _, _ in held) and not any(a in s for a in answers)]
+        elif q["answerable"]:
             at = anchor.find(q["answer"])
             if at < 0:
                 continue  # the answer crosses the product's sentence boundary
