@@ -435,8 +435,9 @@ def soup(args: argparse.Namespace) -> None:
     import torch
 
     runs = args.runs or []
-    inits = {json.loads((r / "run.json").read_text()).get("init") for r in runs if (r / "run.json").exists()}
-    if len(runs) < 2 or any(not (r / "final.pt").is_file() for r in runs) or len(inits) != 1:
+    finished = all((r / "final.pt").is_file() and (r / "run.json").is_file() for r in runs)
+    meta = [json.loads((r / "run.json").read_text()) for r in runs] if finished else []
+    if len(runs) < 2 or not finished or len({m.get("init") for m in meta}) != 1:
         raise SystemExit(f"soup needs --runs with two or more finished runs (final.pt) from one --init (got {runs})")
     states = [torch.load(r / "final.pt", weights_only=False) for r in runs]
     avg = {
@@ -445,8 +446,7 @@ def soup(args: argparse.Namespace) -> None:
     }
     args.out.mkdir(parents=True, exist_ok=True)
     torch.save(avg, args.out / "final.pt")
-    first = json.loads((runs[0] / "run.json").read_text())
-    run = {**first, "seed": [json.loads((r / "run.json").read_text())["seed"] for r in runs]}
+    run = {**meta[0], "seed": [m["seed"] for m in meta]}
     run["soup"] = [str(r.relative_to(ROOT) if r.is_relative_to(ROOT) else r) for r in runs]
     (args.out / "run.json").write_text(json.dumps(run, indent=1) + "\n")
     print(f"wrote {args.out / 'final.pt'}: the average of {len(runs)} runs")
