@@ -70,13 +70,16 @@ def pairs(questions: list[dict], articles: dict[str, Article], rng: random.Rando
             continue
         qw = words(q["question"])
         if q.get("items"):  # a list question: each item's sentence answers it in part
-            held = [(sentence_holding(art.text, it["sentence"]), it["answer"]) for it in q["items"]]
-            held = [(s, a, s.find(a)) for s, a in held if s is not None and a in s]
-            held = [h for i, h in enumerate(held) if all(h[0] != g[0] for g in held[:i])]  # one pair a sentence
-            for s, a, at in held:
+            held: dict[str, str] = {}  # product sentence -> its first item: one pair a sentence
+            for it in q["items"]:
+                s = sentence_holding(art.text, it["sentence"])
+                if s is not None and it["answer"] in s:
+                    held.setdefault(s, it["answer"])
+            for s, a in held.items():
+                at = s.find(a)
                 rows.append(_ex(q["question"], s, 1, (at, at + len(a)), "written", "item", art.id))
             answers = [it["answer"] for it in q["items"]]
-            others = [s for s in sents if all(s != h for h, _, _ in held) and not any(a in s for a in answers)]
+            others = [s for s in sents if s not in held and not any(a in s for a in answers)]
         elif q["answerable"]:
             at = anchor.find(q["answer"])
             if at < 0:
@@ -95,8 +98,8 @@ def pairs(questions: list[dict], articles: dict[str, Article], rng: random.Rando
 def stage3w(
     out: Path, public: int = 12_000, repeat: int = 4, written: int = 2, seed: int = SEED, name: str = "stage3w.jsonl"
 ) -> Path:
-    """A third stage's file: `public` pairs of train.jsonl, the dev half-A pairs `repeat` times and the written pairs
-    `written` times, shuffled (seeded)."""
+    """A written stage's file (3w, 4, 5: `name`): `public` pairs of train.jsonl, the dev half-A pairs `repeat` times
+    and the written pairs `written` times, shuffled (seeded)."""
     rng = random.Random(seed)
     lines = (out / "train.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
     rng.shuffle(lines)
