@@ -29,6 +29,7 @@ from assistant.documents import Passage
 from assistant.embedder import Embedder
 from assistant.errors import QuestionError
 from assistant.retrieval.embeddings import embedder_for
+from assistant.retrieval.expand import ArticleExpander
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.retriever import Retriever
 from assistant.settings import Settings
@@ -53,6 +54,7 @@ class Pipeline:
         self.embedder = embedder or embedder_for(settings)
         self.store = store or Store(settings)
         self.retriever = Retriever(self.store, self.embedder, settings.candidates, settings.rrf_k)
+        self.expander = ArticleExpander(self.store, settings.expand_articles)
         infos = StoredInfos(self.store, fallback=ComputedInfos(self.embedder))
         reader = OnnxReader() if settings.reader else None
         self.extractive = ExtractiveAnswerer(self.embedder, infos, judge=_judge(settings), reader=reader)
@@ -82,10 +84,16 @@ class Pipeline:
         return self.idf(list(lemmas)) if lemmas else {}
 
     def reader_input(self, question: str, passages: Sequence[Passage], vector: Any = None) -> AnswerInput:
-        """What the extractive reader reads: the passages, the question's vector (embedded here unless given) and its
-        term weights, each computed once."""
+        """What the extractive reader reads: the passages with the rest of the best articles (`reader_passages`), the
+        question's vector (embedded here unless given) and its term weights, each computed once."""
         vector = self.embedder.embed(question) if vector is None else vector
-        return AnswerInput(question, tuple(passages), vector, self.term_weights(question))
+        return AnswerInput(question, self.reader_passages(passages), vector, self.term_weights(question))
+
+    def reader_passages(self, passages: Sequence[Passage]) -> tuple[Passage, ...]:
+        """The retrieved passages, then the other chunks of the first `expand_articles` articles among them: a
+        readout's later paragraphs, where an agenda or a list of outcomes usually stands (small-to-big retrieval). An
+        LLM answerer reads the retrieved passages only (its context window is the limit)."""
+        return tuple(self.expander.run(list(passages)))
 
     @property
     def chain(self) -> Any:
@@ -164,10 +172,11 @@ class Pipeline:
         return Drafted(retrieved, draft, {**retrieved.timings, "answer": _ms(t)})
 
     def _reader_request(self, retrieved: Retrieved) -> AnswerInput:
-        """The extractive reader's input: the retrieved passages with the term weights and the query vector."""
+        """The extractive reader's input: `reader_passages` of the retrieval, the term weights and the query vector."""
         question = retrieved.standalone.question
         vector = self.embedder.embed(question) if retrieved.query_vector is None else None
-        return retrieved.answer_input(self.term_weights(question), vector)
+        request = retrieved.answer_input(self.term_weights(question), vector)
+        return replace(request, passages=self.reader_passages(request.passages))
 
     def _finish(self, drafted: Drafted) -> Answer:
         """Citations checked against their articles, claims against their quotes; then the one refusal decision."""

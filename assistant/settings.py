@@ -62,6 +62,7 @@ class Settings:
     chunk_tokens: int = 200
     chunk_overlap_sentences: int = 1
     k: int = 8  # passages handed to the answerer
+    expand_articles: int = 2  # the extractive reader also reads the rest of the first N retrieved articles (0: off)
     candidates: int = 30  # per retriever, before fusion
     rrf_k: int = 60
     mode: str = "hybrid"  # hybrid | dense | bm25
@@ -92,6 +93,7 @@ class Settings:
             embed_backend=_env_choice("ASSISTANT_EMBED_BACKEND", cls.embed_backend, EMBED_BACKENDS),
             chunk_tokens=_env_int("ASSISTANT_CHUNK_TOKENS", cls.chunk_tokens),
             k=_env_int("ASSISTANT_K", cls.k),
+            expand_articles=_env_int("ASSISTANT_EXPAND_ARTICLES", cls.expand_articles),
             mode=env.get("ASSISTANT_MODE", cls.mode),
             llm=env.get("ASSISTANT_LLM", cls.llm),
             llm_base_url=env.get("ASSISTANT_LLM_BASE_URL") or None,

@@ -4,7 +4,8 @@ Usage: python evals/train_ranker.py --home DIR [--out assistant/answer/extractiv
   DIR is an index of corpus/ (e.g. the one `assistant --home DIR eval --split dev` builds); it is indexed if empty.
 
 Deterministic: scikit-learn's lbfgs logistic regression, no sampling. The test split is never read.
-Stage 1 (sentence ranker): one row per candidate sentence of the passages retrieved for a dev question;
+Stage 1 (sentence ranker): one row per candidate sentence of the passages the reader reads for a dev question (the
+  retrieved ones and the rest of the best articles, `Pipeline.reader_passages`);
   label 1 when the sentence overlaps the question's gold evidence in a gold document.
 Stage 2 (answer calibrator): one row per dev question (answerable and unanswerable), from stage-1 probabilities
   predicted out of fold (5 folds by question, so the calibrator never sees in-sample scores); label 1 when the
@@ -111,7 +112,7 @@ def retrieve_all(home: Path, questions: list[dict]) -> list[Retrieved]:
     out = []
     for n, q in enumerate(questions, 1):
         standalone = condense(q["question"], q.get("history") or [])
-        passages = pipe.retriever.retrieve(standalone, k=settings.k, mode="hybrid")
+        passages = list(pipe.reader_passages(pipe.retriever.retrieve(standalone, k=settings.k, mode="hybrid")))
         parsed = analyse(standalone)
         cands = reader.candidates(parsed, passages)
         texts = {d: (pipe.store.document(d) or {}).get("text", "") for d in q.get("doc_ids", [])}

@@ -253,6 +253,15 @@ class Store:
             )
         return out
 
+    def article_passages(self, doc_ids: list[str]) -> dict[str, list[Passage]]:
+        """Every chunk of the given articles as passages (score 0), in reading order."""
+        ids = self.keyword.article_chunk_ids(doc_ids)
+        found = self.passages([(cid, 0.0) for chunk_ids in ids.values() for cid in chunk_ids])
+        out: dict[str, list[Passage]] = {}
+        for p in found:
+            out.setdefault(p.doc_id, []).append(p)
+        return out
+
     def stats(self) -> dict[str, object]:
         """Counts and locations."""
         counts = self.keyword.counts()

@@ -165,6 +165,19 @@ class SqliteKeywordIndex:
             out[r["chunk_id"]] = d
         return out
 
+    def article_chunk_ids(self, doc_ids: list[str]) -> dict[str, list[str]]:
+        """doc_id -> its chunk ids in reading order."""
+        if not doc_ids:
+            return {}
+        marks = ",".join("?" * len(doc_ids))
+        with self.lock:
+            rows = self.db.execute(f"SELECT doc_id, chunk_id FROM chunks WHERE doc_id IN ({marks}) ORDER BY idx", doc_ids)
+            rows = rows.fetchall()
+        out: dict[str, list[str]] = {}
+        for r in rows:
+            out.setdefault(r[0], []).append(r[1])
+        return out
+
     def document(self, doc_id: str) -> dict | None:
         """A stored document's fields, including its full text."""
         with self.lock:

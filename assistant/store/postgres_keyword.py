@@ -182,6 +182,18 @@ class PgKeywordIndex:
             out[d["chunk_id"]] = d
         return out
 
+    def article_chunk_ids(self, doc_ids: list[str]) -> dict[str, list[str]]:
+        """doc_id -> its chunk ids in reading order."""
+        if not doc_ids:
+            return {}
+        with self.db.connection() as conn:
+            rows = conn.execute("SELECT doc_id, chunk_id FROM chunks WHERE doc_id = ANY(%s) ORDER BY idx", (list(doc_ids),))
+            rows = rows.fetchall()
+        out: dict[str, list[str]] = {}
+        for doc_id, chunk_id in rows:
+            out.setdefault(doc_id, []).append(chunk_id)
+        return out
+
     def document(self, doc_id: str) -> dict | None:
         """A stored document's fields, including its full text."""
         with self.db.connection() as conn, conn.cursor() as cur:

@@ -23,7 +23,7 @@ from assistant.documents import Passage
 from assistant.embedder import Embedder
 
 # Composition constants, chosen on the dev split's list and overview questions (gold items covered by the points).
-MAX_POINTS = 4  # sentences in an overview answer
+MAX_POINTS = 6  # sentences in an overview answer (dev: 4 -> 6 covers 43 -> 48 of 94 gold points)
 LIST_POINTS = 5  # sentences in a list answer
 LIST_RATIO = 0.5  # a further list sentence needs this share of the best sentence's probability
 OVERVIEW_FLOOR = 0.2  # an overview point needs this share of the best point's probability
