@@ -160,23 +160,27 @@ class Pipeline:
         t = time.perf_counter()
         answerer = self.answerer
         if answerer.kind == "extractive":
-            draft = _run(answerer, self._reader_request(retrieved), config)
+            draft = _run(answerer, self._reader_request(retrieved, config), config)
         else:
             try:
                 draft = _run(answerer, retrieved.answer_input(), config)
             except Exception as exc:  # noqa: BLE001 - timeouts, refused connections, unknown models: fall back
                 log.warning("LLM answer failed: %s", exc)
-                draft = _run(self.extractive, self._reader_request(retrieved), config)
+                draft = _run(self.extractive, self._reader_request(retrieved, config), config)
                 note = f"the {answerer.name} model failed ({type(exc).__name__}: {str(exc)[:160]}); this is the extractive answer"
                 draft = replace(draft, notes=[*draft.notes, note])
         return Drafted(retrieved, draft, {**retrieved.timings, "answer": _ms(t)})
 
-    def _reader_request(self, retrieved: Retrieved) -> AnswerInput:
-        """The extractive reader's input: `reader_passages` of the retrieval, the term weights and the query vector."""
+    def _reader_request(self, retrieved: Retrieved, config: Any) -> AnswerInput:
+        """The extractive reader's input: the term weights, the query vector and `reader_passages` of the retrieval,
+        run as a child step named "expand" (a tracer sees the passages it added)."""
+        from langchain_core.runnables import RunnableLambda
+
         question = retrieved.standalone.question
         vector = self.embedder.embed(question) if retrieved.query_vector is None else None
         request = retrieved.answer_input(self.term_weights(question), vector)
-        return replace(request, passages=self.reader_passages(request.passages))
+        passages = RunnableLambda(self.reader_passages, name="expand").invoke(request.passages, config)
+        return replace(request, passages=passages)
 
     def _finish(self, drafted: Drafted) -> Answer:
         """Citations checked against their articles, claims against their quotes; then the one refusal decision."""

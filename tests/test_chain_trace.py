@@ -1,6 +1,7 @@
 """The question path as a LangChain chain: a real callback handler on a real `ask` (the full corpus, the real embedder
-and reader) sees the named steps, the product's HybridRetriever with its query and documents, and the answerer; the
-documents it is shown are the ones the answer cites; the question is embedded and weighed once."""
+and reader) sees the named steps, the product's HybridRetriever with its query and documents, the expand step that
+adds the rest of the best articles, and the answerer; every citation is in a passage the tracer was shown; the
+question is embedded and weighed once."""
 
 from __future__ import annotations
 
@@ -52,21 +53,28 @@ def test_a_tracer_sees_each_step_and_the_documents_the_answer_cites(real_pipelin
     ans = pipe.ask(QUESTION, callbacks=[tracer])
     assert not ans.refused and ans.citations
 
-    assert tracer.order == ["ask", "condense", "retrieve", "HybridRetriever", "answer", "extractive", "finish"]
+    order = ["ask", "condense", "retrieve", "HybridRetriever", "answer", "expand", "extractive", "finish"]
+    assert tracer.order == order
     assert [tracer.parent_of(n) for n in ("condense", "retrieve", "answer", "finish")] == ["ask"] * 4
-    assert tracer.parent_of("HybridRetriever") == "retrieve" and tracer.parent_of("extractive") == "answer"
+    assert tracer.parent_of("HybridRetriever") == "retrieve"
+    assert tracer.parent_of("expand") == tracer.parent_of("extractive") == "answer"
     search = tracer.named("HybridRetriever")
     assert search["kind"] == "retriever" and search["input"] == QUESTION
     documents = search["output"]
-    shown = {d.metadata["chunk_id"] for d in documents}
-    assert {c.chunk_id for c in ans.citations} <= shown
-    assert [d.metadata["chunk_id"] for d in documents] == [r["chunk_id"] for r in ans.retrieved]
-    for c in ans.citations:  # each cited quote is inside a document the tracer was shown, at the same offsets
-        doc = next(d for d in documents if d.metadata["chunk_id"] == c.chunk_id)
-        assert doc.page_content[c.start - doc.metadata["start"] : c.end - doc.metadata["start"]] == c.quote
-    # The answerer read those passages, with the retrieve step's query vector; its draft is what finish checked.
+    found = [d.metadata["chunk_id"] for d in documents]
+    assert found == [r["chunk_id"] for r in ans.retrieved]
+    # The expand step took the retrieved passages and added the other chunks of the first two articles among them.
+    expand = tracer.named("expand")
+    assert [p.chunk_id for p in expand["input"]] == found
+    read = expand["output"]
+    assert [p.chunk_id for p in read[: len(found)]] == found and len(read) > len(found)
+    assert {p.doc_id for p in read[len(found) :]} <= set(list(dict.fromkeys(d.metadata["doc_id"] for d in documents))[:2])
+    # The answerer read exactly those passages, with the retrieve step's query vector; its draft is what finish checked.
     request = tracer.named("extractive")["input"]
-    assert [p.chunk_id for p in request.passages] == [d.metadata["chunk_id"] for d in documents]
+    assert request.passages == read
     assert request.query_vector is tracer.named("retrieve")["output"].query_vector
+    for c in ans.citations:  # each cited quote is inside a passage the tracer was shown, at the same offsets
+        passage = next(p for p in read if p.chunk_id == c.chunk_id)
+        assert passage.text[c.start - passage.start : c.end - passage.start] == c.quote
     assert tracer.named("finish")["output"] == ans and tracer.named("ask")["output"] == ans
     assert embedded == [QUESTION] and len(weighed) == 1  # embedded once, term weights computed once

@@ -226,7 +226,7 @@ def _items(q: ParsedQuestion, c: Candidate) -> set[str]:
 
 
 def _overview(ranked: list[Candidate]) -> list[Candidate]:
-    """Up to four points from the one article that speaks to the question most (a readout or statement is where an
+    """Up to MAX_POINTS points from the one article that speaks to the question most (a readout or statement is where an
     agenda is listed), chosen for relevance and coverage (maximal marginal relevance over sentence vectors); its
     opening sentence only says who met whom, so it is left out when there are others."""
     by_doc: dict[str, list[float]] = {}
@@ -243,6 +243,6 @@ def _overview(ranked: list[Candidate]) -> list[Candidate]:
             break
         best = max(rest, key=lambda c: MMR_LAMBDA * c.prob - (1 - MMR_LAMBDA) * max(float(c.vector @ s.vector) for s in chosen))
         chosen.append(best)
-    if len(chosen) < 2 and len(ranked) > 1:
-        chosen.append(next(c for c in ranked if c not in chosen))
+    if len(chosen) < 2:  # a second point from the same article (its opening sentence, say), never from another one
+        chosen.extend([c for c in ranked if c.passage.doc_id == doc and c not in chosen][:1])
     return chosen
