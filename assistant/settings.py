@@ -23,14 +23,17 @@ def default_cache_dir() -> Path:
     return Path(base).expanduser() / "diplomacy-assistant"
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(name: str, default: int, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise SettingsError(f"environment variable {name}={raw!r} is not an integer") from exc
+    if minimum is not None and value < minimum:
+        raise SettingsError(f"environment variable {name}={raw!r} must be at least {minimum}")
+    return value
 
 
 def _env_float(name: str, default: float) -> float:
@@ -93,7 +96,7 @@ class Settings:
             embed_backend=_env_choice("ASSISTANT_EMBED_BACKEND", cls.embed_backend, EMBED_BACKENDS),
             chunk_tokens=_env_int("ASSISTANT_CHUNK_TOKENS", cls.chunk_tokens),
             k=_env_int("ASSISTANT_K", cls.k),
-            expand_articles=_env_int("ASSISTANT_EXPAND_ARTICLES", cls.expand_articles),
+            expand_articles=_env_int("ASSISTANT_EXPAND_ARTICLES", cls.expand_articles, minimum=0),
             mode=env.get("ASSISTANT_MODE", cls.mode),
             llm=env.get("ASSISTANT_LLM", cls.llm),
             llm_base_url=env.get("ASSISTANT_LLM_BASE_URL") or None,

@@ -103,9 +103,15 @@ def test_the_reader_reads_the_whole_retrieved_article_on_postgres(hash_settings,
 
 
 def test_expansion_setting_is_read_from_the_environment(monkeypatch):
+    import pytest
+
+    from assistant.errors import SettingsError
     from assistant.settings import Settings
 
     monkeypatch.setenv("ASSISTANT_EXPAND_ARTICLES", "0")
     assert Settings.from_env().expand_articles == 0
+    monkeypatch.setenv("ASSISTANT_EXPAND_ARTICLES", "-1")  # would read all but the last article
+    with pytest.raises(SettingsError, match="ASSISTANT_EXPAND_ARTICLES='-1' must be at least 0"):
+        Settings.from_env()
     monkeypatch.delenv("ASSISTANT_EXPAND_ARTICLES")
     assert Settings.from_env().expand_articles == 2
