@@ -196,6 +196,7 @@ class Pipeline:
             retrieved=[{"doc_id": p.doc_id, "chunk_id": p.chunk_id, "score": round(p.score, 6)} for p in retrieved.passages],
             timings_ms={**drafted.timings, "total": _ms(request.t0)},
             confidence=round(draft.confidence, 4),
+            answerability=None if draft.answerability is None else round(draft.answerability, 4),
             standalone_question=standalone if standalone != request.question else None,
             closest=decision.closest,
             notes=decision.notes,

@@ -181,12 +181,16 @@ def kishida_index(hash_settings):
     pipe.close()
 
 
-def one_feature_fit(names: tuple[str, ...], feature: str, k: int, threshold: float):
-    """A second-stage fit (judge or reader) whose confidence is sigmoid(`feature`), for tests that fake the model."""
+def one_feature_fit(names: tuple[str, ...], feature: str, k: int, threshold: float, gate: str | None = None):
+    """A second-stage fit (judge or reader) whose confidence is sigmoid(`feature`) (and, given `gate`, its
+    answerability sigmoid(`gate`)), for tests that fake the model."""
     import numpy as np
 
     from assistant.answer.extractive.ranker import JudgeFit, Linear
 
-    coef = np.zeros(len(names))
-    coef[names.index(feature)] = 1.0
-    return JudgeFit(k, 100.0, Linear(names, np.zeros(len(names)), np.ones(len(names)), coef, 0.0), threshold, {})
+    def one(feature: str) -> Linear:
+        coef = np.zeros(len(names))
+        coef[names.index(feature)] = 1.0
+        return Linear(names, np.zeros(len(names)), np.ones(len(names)), coef, 0.0)
+
+    return JudgeFit(k, 100.0, one(feature), threshold, {}, one(gate) if gate else None)

@@ -46,11 +46,12 @@ def _reader(pipe: Pipeline, judge, ranker=None) -> ExtractiveAnswerer:
 def test_judge_puts_its_sentence_first_for_a_one_answer_question_and_its_log_odds_set_the_confidence(kishida_index):
     question = "Where did Biden and Kishida meet in May 2023?"
     request = kishida_index.reader_input(question, kishida_index.retriever.retrieve(question, k=3, mode="hybrid"))
-    _, plain, _ = _reader(kishida_index, None).rank(request)
+    plain = _reader(kishida_index, None).rank(request).ranked
     favour = next(c.text for c in plain[1:] if "clean energy" in c.text or "spoke today" in c.text)
     judge = FavourJudge(favour[:20])
     reader = _reader(kishida_index, judge)
-    _, ranked, conf = reader.rank(request)
+    r = reader.rank(request)
+    ranked, conf = r.ranked, r.confidence
     assert ranked[0].text == favour != plain[0].text
     assert conf == pytest.approx(1 / (1 + np.exp(-5.0)), abs=1e-6)
     assert len(judge.seen) == 1 and judge.seen[0][0] == plain[0].text and len(judge.seen[0]) <= 4
@@ -69,9 +70,9 @@ def test_judge_that_says_no_to_every_sentence_makes_the_reader_refuse(kishida_in
 def test_judge_moves_one_sentence_first_and_the_rest_keep_the_rankers_order(kishida_index):
     question = "What did Biden and Kishida agree on?"
     request = kishida_index.reader_input(question, kishida_index.retriever.retrieve(question, k=3, mode="hybrid"))
-    _, plain, _ = _reader(kishida_index, None).rank(request)
+    plain = _reader(kishida_index, None).rank(request).ranked
     last = plain[-1].text
-    _, ranked, _ = _reader(kishida_index, FavourJudge(last[:20])).rank(request)
+    ranked = _reader(kishida_index, FavourJudge(last[:20])).rank(request).ranked
     assert [c.text for c in ranked] == [last] + [c.text for c in plain if c.text != last]
 
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import one_feature_fit
 
 from assistant.answer.extractive.answerer import ExtractiveAnswerer
-from assistant.answer.extractive.ranker import READER_FEATURES, load_model
+from assistant.answer.extractive.ranker import READER_FEATURES, RankerUnavailable, load_model
 from assistant.answer.extractive.reading import MODEL_DIR, MODEL_FILE, OnnxReader, Reading, check_meta
 from assistant.answer.refusal import decide
 from assistant.pipeline import Pipeline
@@ -102,6 +102,9 @@ def test_shipped_ranker_holds_a_reader_fit_trained_on_dev():
     fit = load_model().reader
     assert fit is not None and fit.answer.names == READER_FEATURES and 0.0 < fit.threshold < 1.0
     assert fit.k >= 4 and fit.weight > 0
+    # the refusal weighs the gate (is the question answered at all?), at a budget cross-validated on dev
+    assert fit.gate is not None and fit.gate.names == READER_FEATURES and fit.meta["dev_at_threshold"]["on"] == "gate"
+    assert fit.meta["dev_at_threshold"]["false_refusal_budget"] in [r["budget"] for r in fit.meta["gate_budget_cross_validated"]]
     assert fit.meta["model_sha256"] == json.loads((MODEL_DIR / "meta.json").read_text())["sha256"]
 
 
@@ -138,7 +141,8 @@ def test_reader_puts_the_sentence_it_reads_as_answering_first_and_its_span_leads
     question = "Where did Biden and Kishida meet in May 2023?"
     request = kishida_index.reader_input(question, kishida_index.retriever.retrieve(question, k=3, mode="hybrid"))
     answerer = _answerer(kishida_index, FavourReader("clean energy"))
-    _, ranked, conf = answerer.rank(request)
+    r = answerer.rank(request)
+    ranked, conf = r.ranked, r.confidence
     assert "clean energy" in ranked[0].text and ranked[0].reading is not None
     assert conf == pytest.approx(1 / (1 + np.exp(-5.0)), abs=1e-6) and answerer.threshold == 0.3
     draft = answerer.answer(request)
@@ -152,13 +156,32 @@ def test_reader_that_reads_no_answer_makes_the_answerer_refuse(kishida_index):
     assert draft.confidence < 0.01 and decide(draft, draft).reason == "low confidence"
 
 
+def test_a_gated_fit_refuses_on_answerability_and_keeps_the_confidence(kishida_index):
+    """With a gate the refusal weighs whether the passages answer at all (here: the best log-odds read), while the
+    confidence stays the calibrator's (here: the first sentence's); a JSON round trip keeps the gate."""
+    question = "Where did Biden and Kishida meet in May 2023?"
+    request = kishida_index.reader_input(question, kishida_index.retriever.retrieve(question, k=3, mode="hybrid"))
+    fit = one_feature_fit(READER_FEATURES, "top_cov", 16, 0.5, gate="reader_max")
+    ranker = dataclasses.replace(load_model(), reader=fit)
+    assert load_model(ranker.to_json()).reader.gate.coef.tolist() == fit.gate.coef.tolist()
+    answers = _answerer(kishida_index, FavourReader("clean energy"), ranker).answer(request)
+    assert answers.answerability == pytest.approx(1 / (1 + np.exp(-5.0)), abs=1e-6) and answers.confidence < 0.9
+    assert decide(answers, answers).reason == "answered"
+    none = _answerer(kishida_index, FavourReader("no sentence holds this"), ranker).answer(request)
+    assert none.answerability < 0.01 and decide(none, none).reason == "not answerable"
+    wrong = json.loads(ranker.to_json())
+    wrong["reader"]["gate"]["names"] = list(READER_FEATURES[:-1])
+    with pytest.raises(RankerUnavailable):
+        load_model(json.dumps(wrong))
+
+
 def test_without_a_reader_fit_the_ranker_alone_answers(kishida_index):
     question = "Where did Biden and Kishida meet in May 2023?"
     request = kishida_index.reader_input(question, kishida_index.retriever.retrieve(question, k=3, mode="hybrid"))
     plain = dataclasses.replace(load_model(), reader=None)
     answerer = _answerer(kishida_index, FavourReader("clean energy"), ranker=plain)
     assert answerer.reader_fit is None and answerer.threshold == plain.threshold
-    _, ranked, _ = answerer.rank(request)
+    ranked = answerer.rank(request).ranked
     assert all(c.reading is None for c in ranked)
 
 

@@ -39,6 +39,14 @@ def test_each_reason_to_refuse_and_the_closest_articles_it_names():
     assert decide(answer, answer, threshold=0.7).reason == "low confidence"  # a replayed threshold
     unsupported = decide(answer, dataclasses.replace(answer, text="", citations=[], notes=["1 removed"]))
     assert (unsupported.reason, unsupported.notes) == ("unsupported", ["1 removed"])
+    # with an answerability (the reader's gate), that is what the threshold weighs, whatever the confidence
+    gated = dataclasses.replace(answer, confidence=0.1, answerability=0.8)
+    assert decide(gated, gated, [PASSAGE]).reason == "answered"
+    unanswerable = dataclasses.replace(answer, confidence=0.9, answerability=0.4)
+    assert (decide(unanswerable, unanswerable, [PASSAGE]).reason, decide(unanswerable, answer, threshold=0.0).refused) == (
+        "not answerable",
+        False,
+    )
     declined = decide(Draft("", [], refused=True), Draft("", [], refused=True))
     assert declined.reason == "declined" and declined.text == f"{REFUSAL} Nothing relevant is indexed."
 
@@ -67,5 +75,6 @@ def test_the_evaluation_replays_the_threshold_without_touching_the_reader(kishid
     assert threshold == reader.threshold and reader._threshold is None
     ans = kishida_index.ask("Where did Biden and Kishida meet in May 2023?", threshold=0.0)
     assert not ans.refused and reader._threshold is None
-    assert replayed(ans, ans.confidence + 0.01) and not replayed(ans, ans.confidence)
+    weighed = ans.confidence if ans.answerability is None else ans.answerability  # what the refusal weighs
+    assert replayed(ans, weighed + 0.01) and not replayed(ans, weighed)
     assert operating_threshold(kishida_index, parse_config("llm")) is None

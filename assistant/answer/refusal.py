@@ -17,7 +17,9 @@ class Decision:
     """What the user gets: the checked answer, or a refusal that names the closest articles."""
 
     refused: bool
-    reason: str  # "answered", "declined" (the backend gave none), "low confidence", "unsupported" (no claim survived)
+    # "answered", "declined" (the backend gave none), "not answerable" (answerability under the threshold), "low
+    # confidence" (no answerability given: confidence under it), "unsupported" (no cited claim survived)
+    reason: str
     text: str
     citations: list[Citation]
     notes: list[str]
@@ -25,13 +27,16 @@ class Decision:
 
 
 def decide(draft: Draft, checked: Draft, passages: Sequence[Passage] = (), threshold: float | None = None) -> Decision:
-    """Refuse when the backend gave no answer, when its confidence is under `threshold` (by default the draft's own
-    operating point), or when no cited claim survived the claim check (`checked`); else answer with `checked`."""
+    """Refuse when the backend gave no answer, when its answerability (or, without one, its confidence) is under
+    `threshold` (by default the draft's own operating point), or when no cited claim survived the claim check
+    (`checked`); else answer with `checked`."""
     limit = draft.threshold if threshold is None else threshold
+    score = draft.confidence if draft.answerability is None else draft.answerability
     if draft.refused:
         reason, notes = "declined", draft.notes
-    elif limit is not None and draft.confidence < limit:
-        reason, notes = "low confidence", draft.notes  # the answer is not shown, so neither are the check's notes
+    elif limit is not None and score < limit:
+        reason = "low confidence" if draft.answerability is None else "not answerable"
+        notes = draft.notes  # the answer is not shown, so neither are the check's notes
     elif checked.refused or not checked.citations:
         reason, notes = "unsupported", checked.notes
     else:

@@ -33,7 +33,8 @@ class Draft:
     """What a backend produces: text with [n] markers, and the citations they point to.
 
     `refused` says the backend has no answer to give (the LLM declined, nothing to read); whether the user is refused
-    is decided once, by `refusal.decide`, which also weighs `confidence` against `threshold`."""
+    is decided once, by `refusal.decide`, which also weighs `answerability` (or, when the backend gives none,
+    `confidence`) against `threshold`."""
 
     text: str
     citations: list[Citation]
@@ -41,6 +42,9 @@ class Draft:
     confidence: float = 0.0
     notes: list[str] = field(default_factory=list)
     threshold: float | None = None  # the backend's calibrated operating point; None: it does not refuse on confidence
+    # the probability that the passages answer the question at all (`confidence`: that this answer is right); a
+    # question can be answerable while the backend is unsure which sentence answers it, and that is not a refusal
+    answerability: float | None = None
 
 
 @dataclass
@@ -54,6 +58,7 @@ class Answer:
     retrieved: list[dict]
     timings_ms: dict[str, float]
     confidence: float = 0.0
+    answerability: float | None = None  # what the refusal weighed, when not `confidence` (see `Draft`)
     standalone_question: str | None = None
     closest: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -52,7 +52,7 @@ def operating_threshold(pipe: Pipeline, cfg: EvalConfig) -> float | None:
 
 def replayed(ans: Answer, threshold: float | None) -> bool:
     """Whether the answer, asked at threshold 0, is refused at `threshold`: the product's one refusal decision."""
-    draft = Draft(ans.answer, ans.citations, refused=ans.refused, confidence=ans.confidence)
+    draft = Draft(ans.answer, ans.citations, refused=ans.refused, confidence=ans.confidence, answerability=ans.answerability)
     return decide(draft, draft, threshold=threshold).refused
 
 
@@ -81,6 +81,7 @@ def score_question(pipe: Pipeline, q: dict, cfg: EvalConfig, threshold: float | 
         would_answer=None if ans.refused else ans.answer,
         refused=refused,
         confidence=ans.confidence,
+        answerability=ans.answerability,
         standalone=ans.standalone_question,
         latency_ms=round(latency, 2),
         recall_at={str(k): M.recall_at_k(ranked, gold, k) for k in (1, 5, 10)},

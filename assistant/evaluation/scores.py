@@ -21,6 +21,7 @@ class QuestionScore:
     refused: bool
     confidence: float
     standalone: str | None
+    answerability: float | None = None  # what the refusal weighed instead of `confidence`, when the answerer gave one
     gold: list[list[str]] = field(default_factory=list)  # alias groups, one per required item
     gold_docs: list[str] = field(default_factory=list)
     would_be_correct: bool = False  # the threshold-0 answer passes the strict measure (for the risk-coverage curve)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,6 +29,17 @@ LIST_POINTS = 5  # sentences in a list answer
 LIST_RATIO = 0.5  # a further list sentence needs this share of the best sentence's probability
 OVERVIEW_FLOOR = 0.2  # an overview point needs this share of the best point's probability
 MMR_LAMBDA = 0.7  # relevance against novelty when choosing overview points
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """What `ExtractiveAnswerer.rank` finds: the candidates best first, the calibrated confidence that the first one
+    answers, and (when the second stage was fit with a gate) the probability that the passages answer at all."""
+
+    question: ParsedQuestion
+    ranked: list[Candidate]
+    confidence: float
+    answerability: float | None = None
 
 
 class ExtractiveAnswerer:
@@ -108,12 +120,13 @@ class ExtractiveAnswerer:
                 c.neighbours = tuple(lem for j in (i - 1, i + 1) if 0 <= j < len(sib) for lem in sib[j].lemmas)
         return cands
 
-    def rank(self, request: AnswerInput) -> tuple[ParsedQuestion, list[Candidate], float]:
-        """Candidates, best first, each with its probability; and the calibrated confidence of the best answer."""
+    def rank(self, request: AnswerInput) -> Ranking:
+        """Candidates, best first, each with its probability; the calibrated confidence of the best answer and, with a
+        gated second stage, the question's answerability."""
         q = analyse(request.question)
         cands = self.candidates(q, list(request.passages))
         if not cands:
-            return q, [], 0.0
+            return Ranking(q, [], 0.0)
         weights = dict(_term_weights(request))
         qvec = np.array(request.query_vector, dtype=np.float32)  # a copy of the retriever's vector, normalised here
         qvec /= np.linalg.norm(qvec) or 1.0
@@ -142,16 +155,17 @@ class ExtractiveAnswerer:
             order = ranked_head + order[fit.k :]
         row = answer_features(probs, x, bool(q.expected), evidence(q, cands[order[0]], cands, weights), order[0])
         if judged is None or fit is None:
-            conf = float(self.ranker.answer.predict(row[None, :])[0])
-        else:
-            conf = float(fit.answer.predict(judge_features(row, judged, first)[None, :])[0])
-        return q, [cands[i] for i in order], conf
+            return Ranking(q, [cands[i] for i in order], float(self.ranker.answer.predict(row[None, :])[0]))
+        second = judge_features(row, judged, first)[None, :]
+        gate = None if fit.gate is None else float(fit.gate.predict(second)[0])
+        return Ranking(q, [cands[i] for i in order], float(fit.answer.predict(second)[0]), gate)
 
     # ---- answering
     def answer(self, request: AnswerInput) -> Draft:
         """Pick sentences, with the calibrated confidence and the threshold under which `refusal.decide` refuses them;
         a draft that declines when no sentence is long enough to read."""
-        q, ranked, conf = self.rank(request)
+        ranking = self.rank(request)
+        q, ranked, conf = ranking.question, ranking.ranked, ranking.confidence
         if not ranked:
             return Draft(text="", citations=[], refused=True, confidence=conf)
         if q.kind == "overview":
@@ -170,7 +184,14 @@ class ExtractiveAnswerer:
             text = "; ".join(dict.fromkeys(phrases)) + "\n\n" + "\n\n".join(sentences)
         else:
             text = "\n\n".join(sentences)
-        return Draft(text=text, citations=citations, refused=False, confidence=conf, threshold=self.threshold)
+        return Draft(
+            text=text,
+            citations=citations,
+            refused=False,
+            confidence=conf,
+            threshold=self.threshold,
+            answerability=ranking.answerability,
+        )
 
 
 def _term_weights(request: AnswerInput) -> Mapping[str, float]:

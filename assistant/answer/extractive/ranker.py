@@ -84,26 +84,34 @@ class JudgeFit:
 
     k: int  # the ranker's best k sentences are judged
     weight: float  # their order: logit(ranker probability) + weight * judge log-odds
-    answer: Linear  # calibrator over JUDGE_FEATURES
-    threshold: float
+    answer: Linear  # calibrator over JUDGE_FEATURES: the probability that the first sentence answers (the confidence)
+    threshold: float  # the refusal's operating point, on `gate` when there is one, else on `answer`
     meta: dict
+    # over the same features, the probability that the passages answer the question at all (fit on whether a dev
+    # question is answerable): what the refusal weighs, so an answerable question whose sentence is uncertain is not
+    # refused as if the articles did not say
+    gate: Linear | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready."""
-        return {
+        d = {
             "k": self.k,
             "weight": self.weight,
             "answer": self.answer.to_dict(),
             "threshold": self.threshold,
             "meta": self.meta,
         }
+        if self.gate is not None:
+            d["gate"] = self.gate.to_dict()
+        return d
 
     @classmethod
     def from_dict(cls, d: dict, names: tuple[str, ...] = JUDGE_FEATURES) -> JudgeFit:
         """From `to_dict` output; `names` are the calibrator's expected features."""
-        if tuple(d["answer"]["names"]) != names:
+        if tuple(d["answer"]["names"]) != names or (d.get("gate") and tuple(d["gate"]["names"]) != names):
             raise RankerUnavailable("ranker.json has another second-stage calibrator; run: python evals/train_ranker.py")
-        return cls(int(d["k"]), float(d["weight"]), Linear.from_dict(d["answer"]), float(d["threshold"]), d["meta"])
+        gate = Linear.from_dict(d["gate"]) if d.get("gate") else None
+        return cls(int(d["k"]), float(d["weight"]), Linear.from_dict(d["answer"]), float(d["threshold"]), d["meta"], gate)
 
 
 @dataclass(frozen=True)
