@@ -44,3 +44,34 @@ def test_a_gated_fit_refuses_unanswerable_questions_that_the_confidence_alone_an
     # refuses more of them than the budget allows (and the fit falls back to that threshold)
     assert at_plain["false_refusal"] > 0.10 or at_plain["refusal"] < 0.5
     assert gated.answer.coef.tolist() == plain.answer.coef.tolist()  # the confidence is the same regression
+
+
+def test_mined_negatives_are_what_the_ranker_reads_minus_the_answers_and_evaluation_documents(kishida_index):
+    """`evals/reader_mined_data.py` on a real (small) index: the ranker's best sentences that hold no answer become
+    negatives; the answer's own sentence, a sentence holding the answer and an excluded document's sentences never do."""
+    import warnings
+
+    from evals.reader_mined_data import mine
+
+    question = {
+        "doc_id": "a1",
+        "question": "Where did Biden and Kishida meet in May 2023?",
+        "answerable": True,
+        "sentence": "The leaders met in Hiroshima on May 19 to discuss semiconductors.",
+        "answer": "Hiroshima",
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the shipped ranker was fit with another embedder than this test index's
+        rows = mine(kishida_index, [question], 3, excluded=set())
+        capped = mine(kishida_index, [question], 1, excluded=set())
+        excluded = mine(kishida_index, [question], 3, excluded={"a1"})
+    assert sorted(r["sentence"] for r in rows) == [
+        "President Biden spoke today with Prime Minister Kishida of Japan.",
+        "They agreed to expand cooperation on clean energy and critical minerals.",
+    ]
+    assert all(r["label"] == 0 and r["kind"] == "mined" and r["title"] == "a1" for r in rows)
+    assert len(capped) == 1 and excluded == []
+    lookalike = {**question, "answerable": False, "answer": "", "question": "Where did Biden and Macron meet?"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert len(mine(kishida_index, [lookalike], 3, excluded=set())) == 2  # its tempting sentence is left out
