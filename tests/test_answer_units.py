@@ -144,6 +144,14 @@ def test_a_list_of_dates_keeps_each_readouts_today():
     assert [c.passage.date for c in _list_items(q, cands)] == list(sents)
     cands[2].passage.date = cands[1].passage.date  # the same day twice adds nothing
     assert [c.passage.date for c in _list_items(q, cands)] == list(sents)[:2]
+    # a question that names a month takes no further item from an article of another month
+    in_january = analyse("On which dates in January 2024 did Vice President Harris speak with Crown Prince Salman?")
+    cands[2].passage.date = "2024-01-09"
+    assert [c.passage.date for c in _list_items(in_january, cands[1:])] == ["2024-01-08", "2024-01-09"]
+    assert [c.passage.date for c in _list_items(in_january, cands)] == ["2023-11-06", "2024-01-08", "2024-01-09"]
+    cands[1].passage.date = "2024-02-08"
+    assert [c.passage.date for c in _list_items(in_january, cands[1:])] == ["2024-02-08", "2024-01-09"]
+    assert [c.passage.date for c in _list_items(in_january, [cands[2], cands[1]])] == ["2024-01-09"]
 
 
 def test_an_overview_takes_its_points_from_one_article_only():

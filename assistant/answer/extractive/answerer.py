@@ -12,7 +12,7 @@ import numpy as np
 
 from assistant.answer.extractive.annotations import SentenceInfoSource, passage_sentences
 from assistant.answer.extractive.dates import annotate, relative_in
-from assistant.answer.extractive.features import Candidate, evidence, feature_matrix
+from assistant.answer.extractive.features import Candidate, date_ok, evidence, feature_matrix
 from assistant.answer.extractive.judge import JudgedSentence, JudgeError, SentenceJudge
 from assistant.answer.extractive.phrase import answer_items, short_answer
 from assistant.answer.extractive.question import ParsedQuestion, analyse
@@ -230,8 +230,8 @@ def _list_items(q: ParsedQuestion, ranked: list[Candidate]) -> list[Candidate]:
     for c in ranked[1:]:
         if len(chosen) >= LIST_POINTS:
             break
-        if c.prob < LIST_RATIO * top:
-            continue
+        if c.prob < LIST_RATIO * top or not date_ok(q, c):
+            continue  # an item from an article outside the months or years asked is not one of theirs
         new = _items(q, c) - seen
         if q.expected and not new:
             continue

@@ -146,7 +146,9 @@ def evidence(q: ParsedQuestion, top: Candidate, cands: list[Candidate], weights:
     return np.asarray([1.0 if typed or not q.expected else 0.0, near, sum(missing) / total, max(missing, default=0.0) / rarest])
 
 
-def _date_ok(q: ParsedQuestion, c: Candidate) -> float:
+def date_ok(q: ParsedQuestion, c: Candidate) -> float:
+    """1 when the article's date or the sentence agrees with the years and months the question names (or it names
+    none), else 0."""
     if not q.years and not q.months:
         return 1.0
     date = c.passage.date or ""
@@ -212,7 +214,7 @@ def feature_matrix(q: ParsedQuestion, cands: list[Candidate], qvec: np.ndarray, 
                 1.0 / (1.0 + c.rank),
                 1.0 / (1.0 + ranks["bm25"]) if "bm25" in ranks else 0.0,
                 1.0 / (1.0 + ranks["dense"]) if "dense" in ranks else 0.0,
-                _date_ok(q, c),
+                date_ok(q, c),
                 title_cov,
                 1.0 if c.start == 0 else 0.0,
                 min(1.0, c.start / 4000),
