@@ -41,7 +41,11 @@ def test_each_reason_to_refuse_and_the_closest_articles_it_names():
     assert (unsupported.reason, unsupported.notes) == ("unsupported", ["1 removed"])
     # with an answerability (the reader's gate), that is what the threshold weighs, whatever the confidence
     gated = dataclasses.replace(answer, confidence=0.1, answerability=0.8)
-    assert decide(gated, gated, [PASSAGE]).reason == "answered"
+    unsure = decide(gated, gated, [PASSAGE])
+    assert unsure.reason == "answered" and unsure.notes == [
+        "Not sure: the chance that the first quoted sentence answers the question is 10%. Check it against its article."
+    ]
+    assert ok.notes == []  # confidence 0.6: no such note
     unanswerable = dataclasses.replace(answer, confidence=0.9, answerability=0.4)
     assert (decide(unanswerable, unanswerable, [PASSAGE]).reason, decide(unanswerable, answer, threshold=0.0).refused) == (
         "not answerable",

@@ -45,7 +45,7 @@ def test_highlight_marks_the_exact_span_inside_its_paragraph():
 
 def test_article_and_user_text_are_escaped_everywhere():
     payload = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
-    ans = _answer([_cite(url="javascript:alert(1)")], text=f"{payload} [1]", standalone_question=payload)
+    ans = _answer([_cite(url="javascript:alert(1)")], text=f"{payload} [1]", standalone_question=payload, notes=[payload])
     turn = ChatEntry(question=payload, answer=ans, paragraphs={1: paragraph_around(TEXT, ans.citations[0].start, 0)})
     refusal = _answer([], text="No.", refused=True, closest=[{"title": payload, "url": "javascript:x", "date": payload}])
     turns = [turn, ChatEntry(question=payload, answer=refusal, paragraphs={})]
@@ -116,3 +116,19 @@ def test_a_thumbs_down_opens_the_correction_fields_inside_that_answer_only():
     sent = correction_fields('{"answer": 1, "correction": "Jakarta", "comment": 3}')
     assert sent == {"correction": "Jakarta", "article": "", "comment": "3"}
     assert correction_fields("not json") is None and correction_fields("[1]") is None and correction_fields("") is None
+
+
+def test_an_answers_notes_show_under_it_and_in_the_terminal():
+    """A doubt (or a flagged quote, a fallback) is shown with the answer, not only in `ask --json`."""
+    from assistant.answer.refusal import unsure_note
+    from assistant.cli.render import render_text
+
+    note = unsure_note(0.12)
+    ans = _answer([_cite()], text="Eyyubov [1]", notes=[note])
+    html = render_conversation([ChatEntry(question="q", answer=ans, paragraphs={})])
+    assert f'<p class="note">{note}</p>' in html and "12%" in html
+    text = render_text(ans)
+    assert text.splitlines()[:2] == ["Eyyubov [1]", f"Note: {note}"]
+    plain = _answer([_cite()], text="Eyyubov [1]")
+    assert 'class="note"' not in render_conversation([ChatEntry(question="q", answer=plain, paragraphs={})])
+    assert "Note:" not in render_text(plain)

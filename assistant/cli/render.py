@@ -16,9 +16,10 @@ MONTHS = "January February March April May June July August September October No
 
 
 def render_text(ans: Answer) -> str:
-    """The answer's text; then, in marker order, each cited article once (markers, title, source, date, link) with
-    the sentences the answer quotes from it beneath; for a refusal, the closest articles."""
-    lines = [ans.answer]
+    """The answer's text and its notes (a doubt, a flagged quote, a fallback); then, in marker order, each cited
+    article once (markers, title, source, date, link) with the sentences the answer quotes from it beneath; for a
+    refusal, the closest articles."""
+    lines = [ans.answer, *(f"Note: {n}" for n in ans.notes)]
     if ans.citations:
         lines.append("\nSources:")
         for group in _by_article(ans.citations):

@@ -48,6 +48,7 @@ CSS = """
 #chat .fb-form .fb-send { margin-top: 6px; border: 1px solid #ccc; border-radius: 4px; padding: 2px 12px;
         cursor: pointer; }
 #chat .fb-note { font-size: 0.9em; color: #1d6b2f; margin: 6px 0 0 0; }
+#chat .a .note { font-size: 0.9em; color: #8a5a00; margin: 6px 0 0 0; }
 #date-error .field-error { color: #b00020; margin: 0; }
 """
 
@@ -158,12 +159,14 @@ def question_html(entry_question: str, understood: str | None = None) -> str:
 
 
 def answer_html(t: ChatEntry, turn: int) -> str:
-    """An answer with its markers; a refusal with its closest articles once, as links."""
+    """An answer with its markers and its notes (a doubt, a flagged quote, a fallback); a refusal with its closest
+    articles once, as links."""
     ans = t.answer
+    notes = "".join(f'<p class="note">{esc(n)}</p>' for n in ans.notes)
     if ans.refused:
         text = ans.answer.split(_CLOSEST, 1)[0] if ans.closest else ans.answer
-        return f'<div class="a refused">{render_answer(text, turn, set())}{render_closest(ans.closest)}</div>'
-    return f'<div class="a">{render_answer(ans.answer, turn, {c.marker for c in ans.citations})}</div>'
+        return f'<div class="a refused">{render_answer(text, turn, set())}{notes}{render_closest(ans.closest)}</div>'
+    return f'<div class="a">{render_answer(ans.answer, turn, {c.marker for c in ans.citations})}{notes}</div>'
 
 
 def render_closest(closest: list[dict]) -> str:
