@@ -181,3 +181,25 @@ def test_an_overview_takes_its_points_from_one_article_only():
     assert _overview([point, note]) == [point], "one point rather than a point of another article"
     many = [cand("readout", 100 * i + 100, f"Point number {i} of the readout.", 0.9 - 0.01 * i, [1, i, 0]) for i in range(9)]
     assert len(_overview(many)) == MAX_POINTS and {c.passage.doc_id for c in _overview(many)} == {"readout"}
+
+
+def test_a_relative_day_in_a_short_answer_is_resolved_beside_the_readers_span():
+    """The reader's span ("32nd") leads and the asked-type entity ("Today") follows: the day is resolved against the
+    article's date there too, not only when it is the whole answer."""
+    import numpy as np
+
+    from assistant.answer.extractive.features import Candidate
+    from assistant.answer.extractive.phrase import short_answer
+    from assistant.answer.extractive.reading import Reading
+    from assistant.documents import Passage, Sentence
+    from assistant.nlp import annotate_many
+
+    q = analyse("On what day did Sweden formally become a NATO member?")
+    text = "Today, I am honored to welcome Sweden as NATO's 32nd Ally."
+    ann = annotate_many([text])[0]
+    p = Passage("c0", "d0", text, 0, len(text), [Sentence(0, len(text))], "T", "2024-03-07", "S", None)
+    c = Candidate(p, 0, 0, len(text), text, ann.lemmas, ann.entities, np.zeros(3))
+    assert short_answer(q, c, 1) == "Today (March 7, 2024, the article's date) [1]"
+    at = text.index("32nd")
+    c.reading = Reading(3.0, (at, at + 4), 0.9)
+    assert short_answer(q, c, 1) == "32nd and Today (March 7, 2024, the article's date) [1]"

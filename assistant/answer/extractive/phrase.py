@@ -1,5 +1,5 @@
 """The short answer an extractive answer leads with: the entities of the asked type in the chosen sentence, or the
-reading model's answer span when it is confident, a relative day resolved for "when"."""
+reading model's answer span when it is confident, a relative day resolved."""
 
 from __future__ import annotations
 
@@ -71,13 +71,13 @@ def _specificity(e: Entity, text: str) -> int:
 
 
 def short_answer(q: ParsedQuestion, c: Candidate, marker: int, weights: dict[str, float] | None = None) -> str | None:
-    """The short answer led with, or None: the items joined, a relative day resolved for "when"."""
+    """The short answer led with, or None: the items joined, each relative day ("today") resolved against the
+    article's date, whatever the question's kind ("On what day did Sweden join?" -> "Today (March 7, 2024, ...)")."""
     items = _with_span(answer_items(q, c, weights), _span(q, c))
     if not items:
         return None
+    items = [annotate(it, c.passage.date, c.text) for it in items]
     phrase = ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
-    if q.kind == "when" and len(items) == 1:
-        phrase = annotate(phrase, c.passage.date, c.text)
     return phrase + cited([marker])
 
 
