@@ -58,6 +58,7 @@ from assistant.answer.extractive.ranker import (  # noqa: E402
 JUDGE_K = 4  # sentences the judge reads per question
 JUDGE_WEIGHTS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 JUDGE_KEEP_DRIFT = 0.01  # a refit without the judge keeps its fit when the ranker's coefficients moved less than this
+SHIPPED = ROOT / "assistant" / "answer" / "extractive" / "ranker.json"
 READER_K = 8  # sentences the trained reader reads per question
 READER_WEIGHTS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 20.0)
 
@@ -467,13 +468,16 @@ def main(argv: list[str] | None = None) -> int:
         reader = fit_judge(fit_on, oof, scores, args.c, args.reader_k, READER_FEATURES, READER_WEIGHTS, gated=args.gate)
         reader.meta["model_sha256"] = reader_meta["sha256"]
         reader.meta["fit_on_questions"] = len(fit_on)
-    if judge is None and args.out.exists():  # keep a judge fit made for (practically) this ranker
-        old = json.loads(args.out.read_text(encoding="utf-8"))
+    # keep a judge fit made for (practically) this ranker: from the file overwritten, or else the shipped one (a
+    # candidate written to a new path used to lose it)
+    carried = args.out if args.out.exists() else SHIPPED
+    if judge is None and carried.exists():
+        old = json.loads(carried.read_text(encoding="utf-8"))
         drift = max(_drift(old["sentence"], sentence), _drift(old["answer"], answer))
         if old.get("judge") and drift <= JUDGE_KEEP_DRIFT:
             judge = JudgeFit.from_dict(old["judge"])
             judge.meta["carried_over"] = f"ranker refit without the judge model; coefficients moved by at most {drift:.4f}"
-            print(f"kept the judge fit: the ranker it was made for moved by at most {drift:.4f}")
+            print(f"kept the judge fit of {carried}: the ranker it was made for moved by at most {drift:.4f}")
     model = RankerModel(sentence, answer, best[0], meta, judge, reader)
     args.out.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"ranker v{VERSION}: {meta['candidates']} candidates from {len(examples)} dev questions")
