@@ -46,6 +46,7 @@ from assistant.answer.extractive.features import EVIDENCE, FEATURES  # noqa: E40
 from assistant.answer.extractive.ranker import (  # noqa: E402
     ANSWER_FEATURES,
     JUDGE_FEATURES,
+    MODEL_FILE,
     READER_FEATURES,
     VERSION,
     JudgeFit,
@@ -58,7 +59,7 @@ from assistant.answer.extractive.ranker import (  # noqa: E402
 JUDGE_K = 4  # sentences the judge reads per question
 JUDGE_WEIGHTS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 JUDGE_KEEP_DRIFT = 0.01  # a refit without the judge keeps its fit when the ranker's coefficients moved less than this
-SHIPPED = ROOT / "assistant" / "answer" / "extractive" / "ranker.json"
+SHIPPED = ROOT / "assistant" / "answer" / "extractive" / MODEL_FILE  # the packaged fit (the default --out)
 READER_K = 8  # sentences the trained reader reads per question
 READER_WEIGHTS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 20.0)
 
@@ -381,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--home", type=Path, required=True, help="index of corpus/ to retrieve from")
     ap.add_argument("--dev", type=Path, default=ROOT / "evals" / "dev.jsonl")
-    ap.add_argument("--out", type=Path, default=ROOT / "assistant" / "answer" / "extractive" / "ranker.json")
+    ap.add_argument("--out", type=Path, default=SHIPPED)
     ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of both regressions")
     ap.add_argument("--pointwise", dest="pairwise", action="store_false", help="fit the ranker per sentence, not per pair")
     ap.add_argument("--cache", type=Path, help="pickle of the retrieved candidates: reused when it exists")
