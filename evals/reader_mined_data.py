@@ -12,6 +12,8 @@ nothing of an evaluation question's article reaches training. Up to `--per-quest
 
     python evals/reader_mined_data.py --home DIR [--out evals/reader_data_out] [--per-question 3]
         # mined.jsonl; then, when stage5.jsonl is there, stage6.jsonl = stage5.jsonl + mined.jsonl (shuffled, seeded)
+    python evals/reader_mined_data.py --home DIR --questions questions.jsonl ... questions5.jsonl \
+        --base stage5x.jsonl --stage stage7.jsonl --mined mined7.jsonl      # stage 7 (see the data card)
 
 DIR is an index of corpus/ (the one `assistant --home DIR eval` builds). Deterministic: the shipped ranker, hybrid
 retrieval with the default settings, no sampling.
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 
 SEED = 19
 READ = 8  # the ranker's best sentences the product's reader reads (ranker.json's reader k)
-QUESTION_FILES = ("questions.jsonl", "questions2.jsonl", "questions3.jsonl", "questions4.jsonl")
+QUESTION_FILES = ["questions.jsonl", "questions2.jsonl", "questions3.jsonl", "questions4.jsonl"]  # stage 6
 
 
 def answers_of(q: dict) -> list[str]:
@@ -81,9 +83,12 @@ def main() -> None:
     ap.add_argument("--home", type=Path, required=True, help="index of corpus/ to retrieve from")
     ap.add_argument("--out", type=Path, default=ROOT / "evals" / "reader_data_out")
     ap.add_argument("--per-question", type=int, default=3, help="mined negatives a question at most")
-    ap.add_argument("--stage", default="stage6.jsonl", help="stage file: stage5.jsonl plus the mined pairs")
+    ap.add_argument("--questions", nargs="+", default=QUESTION_FILES, help="files of evals/reader_written/ to mine for")
+    ap.add_argument("--mined", default="mined.jsonl", help="name of the mined pairs' file")
+    ap.add_argument("--base", default="stage5.jsonl", help="stage file the mined pairs are added to")
+    ap.add_argument("--stage", default="stage6.jsonl", help="stage file to write: the base plus the mined pairs")
     args = ap.parse_args()
-    questions = [json.loads(line) for name in QUESTION_FILES for line in open(WRITTEN / name, encoding="utf-8")]
+    questions = [json.loads(line) for name in args.questions for line in open(WRITTEN / name, encoding="utf-8")]
     excluded = evaluation_documents()
     assert not {q["doc_id"] for q in questions} & excluded, "a written question is about an evaluation document"
     from assistant.pipeline import Pipeline
@@ -95,13 +100,13 @@ def main() -> None:
     finally:
         pipe.close()
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "mined.jsonl"
+    path = args.out / args.mined
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     own = {q["question"]: q["doc_id"] for q in questions}
     docs = Counter("own article" if r["title"] == own[r["question"]] else "another article" for r in rows)
     print(f"{path.name}: {len(rows)} pairs from {len(questions)} questions; {dict(docs)}")
     print(f"sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}")
-    base = args.out / "stage5.jsonl"
+    base = args.out / args.base
     if base.exists():
         lines = base.read_text(encoding="utf-8").splitlines(keepends=True)
         lines += path.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -21,6 +21,8 @@ evaluation file. This script makes (question, sentence, label, span) pairs with 
                                                                          # train.jsonl and indomain_a.jsonl are there
     python evals/reader_written_data.py --questions questions.jsonl questions2.jsonl --stage stage3w2.jsonl
     python evals/reader_written_data.py --questions questions.jsonl questions2.jsonl questions3.jsonl --stage stage4.jsonl
+    python evals/reader_written_data.py --questions questions.jsonl ... questions5.jsonl --written written7.jsonl \
+        --stage stage5x.jsonl                                                 # the base of stage 7 (data card)
 """
 
 from __future__ import annotations
@@ -96,15 +98,21 @@ def pairs(questions: list[dict], articles: dict[str, Article], rng: random.Rando
 
 
 def stage3w(
-    out: Path, public: int = 12_000, repeat: int = 4, written: int = 2, seed: int = SEED, name: str = "stage3w.jsonl"
+    out: Path,
+    public: int = 12_000,
+    repeat: int = 4,
+    written: int = 2,
+    seed: int = SEED,
+    name: str = "stage3w.jsonl",
+    pairs_file: str = "written.jsonl",
 ) -> Path:
     """A written stage's file (3w, 4, 5: `name`): `public` pairs of train.jsonl, the dev half-A pairs `repeat` times
-    and the written pairs `written` times, shuffled (seeded)."""
+    and the written pairs (`pairs_file`) `written` times, shuffled (seeded)."""
     rng = random.Random(seed)
     lines = (out / "train.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
     rng.shuffle(lines)
     mix = lines[:public] + (out / "indomain_a.jsonl").read_text(encoding="utf-8").splitlines(keepends=True) * repeat
-    mix += (out / "written.jsonl").read_text(encoding="utf-8").splitlines(keepends=True) * written
+    mix += (out / pairs_file).read_text(encoding="utf-8").splitlines(keepends=True) * written
     rng.shuffle(mix)
     path = out / name
     path.write_text("".join(mix), encoding="utf-8")
@@ -122,6 +130,7 @@ def main() -> None:
         help="files of evals/reader_written/ to use (stage 3w: questions.jsonl only)",
     )
     ap.add_argument("--stage", default="stage3w.jsonl", help="name of the stage file to write")
+    ap.add_argument("--written", default="written.jsonl", help="name of the written pairs' file to write")
     args = ap.parse_args()
     questions = [json.loads(line) for name in args.questions for line in open(WRITTEN / name, encoding="utf-8")]
     used = {q["doc_id"] for q in questions}
@@ -129,7 +138,7 @@ def main() -> None:
     articles = {a.id: a for a in parse_path(ROOT / "corpus") if isinstance(a, Article) and a.id in used}
     rows = pairs(questions, articles, random.Random(SEED))
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "written.jsonl"
+    path = args.out / args.written
     with open(path, "w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -137,7 +146,7 @@ def main() -> None:
     print(f"{path.name}: {len(rows)} pairs from {len(questions)} questions on {len(used)} articles {dict(counts)}")
     print(f"sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}")
     if (args.out / "train.jsonl").exists() and (args.out / "indomain_a.jsonl").exists():
-        stage3w(args.out, name=args.stage)
+        stage3w(args.out, name=args.stage, pairs_file=args.written)
 
 
 if __name__ == "__main__":
