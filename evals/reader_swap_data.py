@@ -105,7 +105,8 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "swaps.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    print(f"{path.name}: {len(rows)} pairs from {len(questions)} questions sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    print(f"{path.name}: {len(rows)} pairs from {len(questions)} questions sha256 {digest}")
     base = args.out / args.base
     if base.exists():
         lines = base.read_text(encoding="utf-8").splitlines(keepends=True)
