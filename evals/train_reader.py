@@ -327,7 +327,11 @@ def export(args: argparse.Namespace) -> None:
         )
     target = reading.MODEL_DIR
     target.mkdir(parents=True, exist_ok=True)
-    quantize_dynamic(str(fp32), str(target / reading.MODEL_FILE), weight_type=QuantType.QInt8, per_channel=True)
+    # 7-bit weights (reduce_range): on AVX2 without VNNI (these machines) ONNX Runtime's u8s8 int8 products saturate;
+    # full-range weights lost 0.009 in-domain AUC against fp32 (0.8829 -> 0.8743), 7-bit ones none (0.8835)
+    quantize_dynamic(
+        str(fp32), str(target / reading.MODEL_FILE), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True
+    )
     shutil.copyfile(base_path() / "tokenizer.json", target / reading.TOKENIZER_FILE)
     data_counts = json.loads((DATA / "counts.json").read_text())
     meta = {
@@ -353,7 +357,7 @@ def export(args: argparse.Namespace) -> None:
             "onnxruntime": onnxruntime.__version__,
         },
         "sha256": hashlib.sha256((target / reading.MODEL_FILE).read_bytes()).hexdigest(),
-        "quantization": "onnxruntime quantize_dynamic, QInt8 weights per channel",
+        "quantization": "onnxruntime quantize_dynamic, QInt8 weights per channel, reduce_range (7-bit)",
     }
     (target / reading.META_FILE).write_text(json.dumps(meta, indent=1) + "\n")
     print(json.dumps(meta, indent=1))
