@@ -78,6 +78,26 @@ def mine(pipe: Pipeline, questions: list[dict], per_question: int, excluded: set
     return rows
 
 
+def written_questions(names: list[str]) -> tuple[list[dict], set[str]]:
+    """The questions of these files of evals/reader_written/, and the evaluation documents (none of theirs)."""
+    questions = [json.loads(line) for name in names for line in open(WRITTEN / name, encoding="utf-8")]
+    excluded = evaluation_documents()
+    assert not {q["doc_id"] for q in questions} & excluded, "a written question is about an evaluation document"
+    return questions, excluded
+
+
+def add_to_stage(base: Path, added: Path, stage: Path, seed: int) -> list[str]:
+    """stage = base's pairs + added's, shuffled (seeded); nothing is written when base is missing."""
+    if not base.exists():
+        return []
+    lines = base.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines += added.read_text(encoding="utf-8").splitlines(keepends=True)
+    random.Random(seed).shuffle(lines)
+    stage.write_text("".join(lines), encoding="utf-8")
+    print(f"{stage.name}: {len(lines)} pairs sha256 {hashlib.sha256(stage.read_bytes()).hexdigest()[:16]}")
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--home", type=Path, required=True, help="index of corpus/ to retrieve from")
@@ -88,9 +108,7 @@ def main() -> None:
     ap.add_argument("--base", default="stage5.jsonl", help="stage file the mined pairs are added to")
     ap.add_argument("--stage", default="stage6.jsonl", help="stage file to write: the base plus the mined pairs")
     args = ap.parse_args()
-    questions = [json.loads(line) for name in args.questions for line in open(WRITTEN / name, encoding="utf-8")]
-    excluded = evaluation_documents()
-    assert not {q["doc_id"] for q in questions} & excluded, "a written question is about an evaluation document"
+    questions, excluded = written_questions(args.questions)
     from assistant.pipeline import Pipeline
     from assistant.settings import Settings
 
@@ -106,14 +124,7 @@ def main() -> None:
     docs = Counter("own article" if r["title"] == own[r["question"]] else "another article" for r in rows)
     print(f"{path.name}: {len(rows)} pairs from {len(questions)} questions; {dict(docs)}")
     print(f"sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}")
-    base = args.out / args.base
-    if base.exists():
-        lines = base.read_text(encoding="utf-8").splitlines(keepends=True)
-        lines += path.read_text(encoding="utf-8").splitlines(keepends=True)
-        random.Random(SEED).shuffle(lines)
-        stage = args.out / args.stage
-        stage.write_text("".join(lines), encoding="utf-8")
-        print(f"{stage.name}: {len(lines)} pairs sha256 {hashlib.sha256(stage.read_bytes()).hexdigest()[:16]}")
+    add_to_stage(args.out / args.base, path, args.out / args.stage, SEED)
 
 
 if __name__ == "__main__":

