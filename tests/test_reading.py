@@ -44,6 +44,19 @@ def test_the_model_ships_in_the_package_with_its_card_and_checksum():
     assert (MODEL_DIR / "MODEL_CARD.md").exists() and (MODEL_DIR / "tokenizer.json").exists()
 
 
+def test_the_shipped_weights_are_quantised_to_seven_bits():
+    """On CPUs with AVX2 but no VNNI, full-range int8 weights saturate ONNX Runtime's u8s8 products (in-domain AUC
+    0.874 against fp32's 0.883); 7-bit weights (`reduce_range`) do not (0.884). `train_reader.py export` makes them."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(MODEL_DIR / MODEL_FILE))
+    weights = [numpy_helper.to_array(t) for t in model.graph.initializer if t.data_type == onnx.TensorProto.INT8]
+    assert len(weights) >= 36  # the six layers' projections at least
+    assert max(int(np.abs(w.astype(np.int16)).max()) for w in weights) <= 64
+    assert "reduce_range" in json.loads((MODEL_DIR / "meta.json").read_text())["quantization"]
+
+
 def test_answering_sentence_beats_an_off_topic_one_and_a_look_alike_question(reader):
     right = reader.read("Who greeted Pezeshkian at the airport?", [EYYUBOV, OFF_TOPIC])
     look_alike = reader.read("Who greeted Macron at the airport?", [EYYUBOV])[0]
