@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import random
 import sys
 from collections import Counter
 from pathlib import Path
@@ -34,14 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from evals.reader_data import _ex  # noqa: E402
-from evals.reader_written_data import WRITTEN, evaluation_documents  # noqa: E402
+from evals.reader_written_data import add_to_stage, written_questions  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant.pipeline import Pipeline
 
 SEED = 19
 READ = 8  # the ranker's best sentences the product's reader reads (ranker.json's reader k)
-QUESTION_FILES = ["questions.jsonl", "questions2.jsonl", "questions3.jsonl", "questions4.jsonl"]  # stage 6
+QUESTION_FILES = ("questions.jsonl", "questions2.jsonl", "questions3.jsonl", "questions4.jsonl")  # stage 6
 
 
 def answers_of(q: dict) -> list[str]:
@@ -76,26 +75,6 @@ def mine(pipe: Pipeline, questions: list[dict], per_question: int, excluded: set
         if n % 200 == 0:
             print(f"  {n}/{len(questions)} questions mined", file=sys.stderr)
     return rows
-
-
-def written_questions(names: list[str]) -> tuple[list[dict], set[str]]:
-    """The questions of these files of evals/reader_written/, and the evaluation documents (none of theirs)."""
-    questions = [json.loads(line) for name in names for line in open(WRITTEN / name, encoding="utf-8")]
-    excluded = evaluation_documents()
-    assert not {q["doc_id"] for q in questions} & excluded, "a written question is about an evaluation document"
-    return questions, excluded
-
-
-def add_to_stage(base: Path, added: Path, stage: Path, seed: int) -> list[str]:
-    """stage = base's pairs + added's, shuffled (seeded); nothing is written when base is missing."""
-    if not base.exists():
-        return []
-    lines = base.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines += added.read_text(encoding="utf-8").splitlines(keepends=True)
-    random.Random(seed).shuffle(lines)
-    stage.write_text("".join(lines), encoding="utf-8")
-    print(f"{stage.name}: {len(lines)} pairs sha256 {hashlib.sha256(stage.read_bytes()).hexdigest()[:16]}")
-    return lines
 
 
 def main() -> None:

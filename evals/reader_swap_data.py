@@ -34,7 +34,8 @@ from assistant.ingest.parse import parse_path  # noqa: E402
 from assistant.text import split_sentences  # noqa: E402
 from evals.reader_corpus_data import sentence_holding  # noqa: E402
 from evals.reader_data import _ex, words  # noqa: E402
-from evals.reader_mined_data import QUESTION_FILES, add_to_stage, written_questions  # noqa: E402
+from evals.reader_mined_data import QUESTION_FILES  # noqa: E402
+from evals.reader_written_data import add_to_stage, written_questions  # noqa: E402
 
 SEED = 29
 LINK_LABELS = {"PERSON", "GPE", "ORG", "NORP"}  # what makes two articles neighbours

@@ -33,6 +33,7 @@ import json
 import random
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,26 @@ def evaluation_documents() -> set[str]:
             if q.get("doc_id"):
                 docs.add(q["doc_id"])
     return docs
+
+
+def written_questions(names: Sequence[str]) -> tuple[list[dict], set[str]]:
+    """The questions of these files of evals/reader_written/, and the evaluation documents (none of theirs)."""
+    questions = [json.loads(line) for name in names for line in open(WRITTEN / name, encoding="utf-8")]
+    excluded = evaluation_documents()
+    assert not {q["doc_id"] for q in questions} & excluded, "a written question is about an evaluation document"
+    return questions, excluded
+
+
+def add_to_stage(base: Path, added: Path, stage: Path, seed: int) -> list[str]:
+    """stage = base's pairs + added's, shuffled (seeded); nothing is written when base is missing."""
+    if not base.exists():
+        return []
+    lines = base.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines += added.read_text(encoding="utf-8").splitlines(keepends=True)
+    random.Random(seed).shuffle(lines)
+    stage.write_text("".join(lines), encoding="utf-8")
+    print(f"{stage.name}: {len(lines)} pairs sha256 {hashlib.sha256(stage.read_bytes()).hexdigest()[:16]}")
+    return lines
 
 
 def pairs(questions: list[dict], articles: dict[str, Article], rng: random.Random) -> list[dict]:
@@ -132,9 +153,8 @@ def main() -> None:
     ap.add_argument("--stage", default="stage3w.jsonl", help="name of the stage file to write")
     ap.add_argument("--written", default="written.jsonl", help="name of the written pairs' file to write")
     args = ap.parse_args()
-    questions = [json.loads(line) for name in args.questions for line in open(WRITTEN / name, encoding="utf-8")]
+    questions, _ = written_questions(args.questions)
     used = {q["doc_id"] for q in questions}
-    assert not used & evaluation_documents(), "a written question is about an evaluation document"
     articles = {a.id: a for a in parse_path(ROOT / "corpus") if isinstance(a, Article) and a.id in used}
     rows = pairs(questions, articles, random.Random(SEED))
     args.out.mkdir(parents=True, exist_ok=True)
