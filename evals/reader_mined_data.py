@@ -26,6 +26,7 @@ import hashlib
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,16 +51,27 @@ def answers_of(q: dict) -> list[str]:
     return [q["answer"]] if q.get("answerable") and q.get("answer") else []
 
 
-def mine(pipe: Pipeline, questions: list[dict], per_question: int, excluded: set[str]) -> list[dict]:
-    """The mined negatives of every question (see the module docstring), from the index `pipe` searches."""
+def product_reads(pipe: Pipeline) -> Callable[[str], list]:
+    """For a question, the shipped ranker's best READ sentences (hybrid retrieval, default settings, no reader): the
+    candidates the product's reader reads, best first."""
     from assistant.answer.extractive.answerer import ExtractiveAnswerer
     from assistant.answer.extractive.ranker import load_model
 
     ranker = ExtractiveAnswerer(pipe.embedder, pipe.extractive.infos, ranker=load_model(), reader=None)
+
+    def read(question: str) -> list:
+        passages = pipe.retriever.retrieve(question, k=pipe.settings.k, mode="hybrid")
+        return list(ranker.rank(pipe.reader_input(question, passages)).ranked[:READ])
+
+    return read
+
+
+def mine(pipe: Pipeline, questions: list[dict], per_question: int, excluded: set[str]) -> list[dict]:
+    """The mined negatives of every question (see the module docstring), from the index `pipe` searches."""
+    reads = product_reads(pipe)
     rows = []
     for n, q in enumerate(questions, 1):
-        passages = pipe.retriever.retrieve(q["question"], k=pipe.settings.k, mode="hybrid")
-        ranked = ranker.rank(pipe.reader_input(q["question"], passages)).ranked[:READ]
+        ranked = reads(q["question"])
         answers = answers_of(q)
         known = [s for s in (q["sentence"], *(it["sentence"] for it in q.get("items") or [])) if s]
         taken = 0

@@ -8,6 +8,8 @@ answer's start/end over the sentence's tokens. Checkpoints every few minutes and
     python evals/reader_heldout.py                                # out-of-domain figures (QNLI, TrecQA, XQuAD)
     python evals/train_reader.py recover --onnx FILE --out RUN    # a shipped int8 file's weights back as RUN/final.pt
     python evals/train_reader.py soup --runs RUN_A RUN_B --out RUN  # the average of runs from one --init (seeds)
+    python evals/train_reader.py train --init RUN --data PAIRS --lists LISTS --max-pairs N --out RUN2
+        # pair steps (N pairs) and list steps (reader_list_data.py, --lists-per-step lists each) in a seeded order
 """
 
 from __future__ import annotations
@@ -141,14 +143,49 @@ def losses(model, tok, rows: list[dict]):
     labels = torch.tensor([float(r["label"]) for r in rows])
     ans, s_log, e_log = model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
     loss_a = F.binary_cross_entropy_with_logits(ans, labels)
+    return loss_a, span_loss(s_log, e_log, mask, starts, ends, labels)
+
+
+def span_loss(s_log, e_log, mask, starts, ends, labels):
+    """Start/end cross-entropy over the sentence's tokens, for the answering rows with a span (zero when none)."""
+    import torch
+    import torch.nn.functional as F
+
     has = (labels > 0) & (starts > 0)
-    if has.any():
-        s_log = s_log.masked_fill(~mask, -1e4)[has]
-        e_log = e_log.masked_fill(~mask, -1e4)[has]
-        loss_s = (F.cross_entropy(s_log, starts[has]) + F.cross_entropy(e_log, ends[has])) / 2
-    else:
-        loss_s = torch.zeros(())
-    return loss_a, loss_s
+    if not has.any():
+        return torch.zeros(())
+    s_log = s_log.masked_fill(~mask, -1e4)[has]
+    e_log = e_log.masked_fill(~mask, -1e4)[has]
+    return (F.cross_entropy(s_log, starts[has]) + F.cross_entropy(e_log, ends[has])) / 2
+
+
+def list_losses(model, tok, lists: list[dict]):
+    """Lists (`reader_list_data.py`): each list's members scored in one batch; a softmax over the members and a "none"
+    slot of logit 0 (answerable: the answering members' share; unanswerable: none's), the members' own answerability
+    loss beside it, and the span loss over the answering members with a span."""
+    import torch
+    import torch.nn.functional as F
+
+    rows = [{"question": li["question"], **m} for li in lists for m in li["members"]]
+    enc, starts, ends, mask = encode(tok, rows)
+    labels = torch.tensor([float(r["label"]) for r in rows])
+    ans, s_log, e_log = model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
+    choice, at = [], 0
+    for li in lists:
+        n = len(li["members"])
+        logp = torch.log_softmax(torch.cat([ans[at : at + n], ans.new_zeros(1)]), 0)
+        pos = labels[at : at + n] > 0
+        choice.append(-torch.logsumexp(logp[:n][pos], 0) if li["answerable"] and pos.any() else -logp[n])
+        at += n
+    loss_a = torch.stack(choice).mean() + F.binary_cross_entropy_with_logits(ans, labels)
+    return loss_a, span_loss(s_log, e_log, mask, starts, ends, labels), len(rows)
+
+
+def schedule(n_pairs: int, n_lists: int, seed: int) -> list[tuple[str, int]]:
+    """The training steps in a seeded order: ("pairs", batch index) and ("lists", list-batch index)."""
+    steps = [("pairs", i) for i in range(n_pairs)] + [("lists", i) for i in range(n_lists)]
+    random.Random(seed + 1).shuffle(steps)
+    return steps
 
 
 def predict(model, tok, rows: list[dict], batch: int = 64) -> np.ndarray:
@@ -187,7 +224,11 @@ def train(args: argparse.Namespace) -> None:
     val = val[: args.val]
     extra = load_rows(args.extra_val) if args.extra_val else []
     plan = batches(rows, tok, args.seed)
-    total = min(len(plan), math.ceil(args.max_pairs / BATCH))
+    lists = load_rows(args.lists) if args.lists else []
+    random.Random(args.seed).shuffle(lists)
+    list_plan = [lists[i : i + args.lists_per_step] for i in range(0, len(lists), args.lists_per_step)]
+    steps = schedule(min(len(plan), math.ceil(args.max_pairs / BATCH)), len(list_plan), args.seed)
+    total = len(steps)
     model = build_model(base)
     if args.init is not None:  # a second stage starts from a first stage's weights, with a fresh optimiser
         model.load_state_dict(load_state(args.init))
@@ -210,12 +251,17 @@ def train(args: argparse.Namespace) -> None:
         print(f"resumed at batch {step} of {total}", flush=True)
     log = open(out / "loss.csv", "a", encoding="utf-8")
     if step == 0:
-        log.write("step,pairs,loss_answer,loss_span,lr,seconds\n")
+        log.write("step,pairs,loss_answer,loss_span,lr,seconds,loss_list\n")
     model.train()
-    t0, acc_a, acc_s, n = time.time(), 0.0, 0.0, 0
+    t0, acc_a, acc_s, acc_l, n, n_l, seen = time.time(), 0.0, 0.0, 0.0, 0, 0, 0
     while step < total:
-        batch_rows = [rows[i] for i in plan[step]]
-        loss_a, loss_s = losses(model, tok, batch_rows)
+        kind, index = steps[step]
+        if kind == "lists":
+            loss_a, loss_s, size = list_losses(model, tok, list_plan[index])
+            acc_l, n_l = acc_l + float(loss_a.detach()), n_l + 1
+        else:
+            loss_a, loss_s = losses(model, tok, [rows[i] for i in plan[index]])
+            acc_a, n, size = acc_a + float(loss_a.detach()), n + 1, BATCH
         loss = loss_a + SPAN_WEIGHT * loss_s
         opt.zero_grad()
         loss.backward()
@@ -223,13 +269,14 @@ def train(args: argparse.Namespace) -> None:
         opt.step()
         sched.step()
         step += 1
-        acc_a, acc_s, n = acc_a + float(loss_a.detach()), acc_s + float(loss_s.detach()), n + 1
+        acc_s, seen = acc_s + float(loss_s.detach()), seen + size
         if step % 25 == 0:
-            el = time.time() - t0
-            log.write(f"{step},{step * BATCH},{acc_a / n:.4f},{acc_s / n:.4f},{sched.get_last_lr()[0]:.2e},{el:.0f}\n")
+            el, la, ll = time.time() - t0, acc_a / max(1, n), acc_l / max(1, n_l)
+            lr = sched.get_last_lr()[0]
+            log.write(f"{step},{step * BATCH},{la:.4f},{acc_s / 25:.4f},{lr:.2e},{el:.0f},{ll:.4f}\n")
             log.flush()
-            print(f"batch {step}/{total} answer {acc_a / n:.3f} span {acc_s / n:.3f} {n * BATCH / el:.1f} pairs/s", flush=True)
-            t0, acc_a, acc_s, n = time.time(), 0.0, 0.0, 0
+            print(f"batch {step}/{total} answer {la:.3f} list {ll:.3f} span {acc_s / 25:.3f} {seen / el:.1f} pairs/s", flush=True)
+            t0, acc_a, acc_s, acc_l, n, n_l, seen = time.time(), 0.0, 0.0, 0.0, 0, 0, 0
         if step % CHECKPOINT_EVERY == 0 or step == total:
             tmp = out / "checkpoint.tmp"
             torch.save(
@@ -257,6 +304,7 @@ def record_run(args: argparse.Namespace, total: int) -> None:
     """run.json: what this run was trained on and how, for the exported model's meta.json."""
     import hashlib
 
+    used = [args.data] + ([args.lists] if args.lists else [])
     run = {
         "data": str(args.data.relative_to(ROOT) if args.data.is_relative_to(ROOT) else args.data),
         "data_sha256": hashlib.sha256(args.data.read_bytes()).hexdigest(),
@@ -264,9 +312,13 @@ def record_run(args: argparse.Namespace, total: int) -> None:
         "lr": args.lr,
         "seed": args.seed,
         "batches": total,
-        # pairs made from dev half A (evals/reader_corpus_data.py): train_ranker.py then fits on half B only
-        "dev_half": "A" if '"source": "dev-corpus"' in args.data.read_text(encoding="utf-8") else None,
+        # pairs or lists made from dev half A (reader_corpus_data.py, reader_list_data.py): the ranker fits on half B
+        "dev_half": "A" if any('"source": "dev-corpus"' in f.read_text(encoding="utf-8") for f in used) else None,
     }
+    if args.lists:
+        run["lists"] = str(args.lists.relative_to(ROOT) if args.lists.is_relative_to(ROOT) else args.lists)
+        run["lists_sha256"] = hashlib.sha256(args.lists.read_bytes()).hexdigest()
+        run["lists_per_step"] = args.lists_per_step
     (args.out / "run.json").write_text(json.dumps(run, indent=1, default=str) + "\n")
 
 
@@ -481,6 +533,8 @@ def main() -> None:
     ap.add_argument("--val-every", type=int, default=1000)
     ap.add_argument("--data", type=Path, default=DATA / "train.jsonl", help="training pairs (JSONL)")
     ap.add_argument("--extra-val", type=Path, default=None, help="a second validation file, its AUC logged beside")
+    ap.add_argument("--lists", type=Path, default=None, help="lists (reader_list_data.py) trained beside the pairs")
+    ap.add_argument("--lists-per-step", type=int, default=2, help="lists in one training step")
     ap.add_argument("--init", type=Path, default=None, help="start from this run's weights (a second stage)")
     ap.add_argument("--lr", type=float, default=LR)
     ap.add_argument("--seed", type=int, default=SEED, help="order of the batches")

@@ -182,3 +182,29 @@ def test_swapped_look_alikes_take_a_name_from_a_neighbouring_article_that_this_o
     assert rows[0]["sentence"] == "Blinken announced $1 billion in aid." and rows[0]["label"] == 0
     elsewhere = {**question, "question": "How much aid did the Secretary announce to Kyiv?"}
     assert swaps([elsewhere], articles, nlp, random.Random(0), per_question=2) == []
+
+
+def test_a_list_holds_the_answer_and_the_sentences_the_product_reads_never_an_excluded_document(real_pipeline):
+    """`evals/reader_list_data.py` on the real index: an answerable written question's list starts with its answering
+    sentence, then the ranker's best sentences that neither hold the answer nor come from an excluded document (here
+    the question's own article), 8 members at most; a look-alike's list is all negatives, its look-alike sentence once."""
+    from evals.reader_list_data import READ, build
+
+    q = next(q for q in _jsonl(ROOT / "evals" / "reader_written" / "questions.jsonl") if q["answerable"])
+    at = q["sentence"].find(q["answer"])
+    task = {
+        "question": q["question"],
+        "answers": [q["answer"]],
+        "positives": [{"sentence": q["sentence"], "label": 1, "span": [at, at + len(q["answer"])]}],
+        "doc_id": q["doc_id"],
+    }
+    lookalike = {**task, "answers": [], "positives": [], "lookalike": q["sentence"]}
+    answerable, unanswerable = build(real_pipeline, [task, lookalike], {q["doc_id"]}, "written")
+    first, *rest = answerable["members"]
+    assert answerable["answerable"] and first["label"] == 1 and first["sentence"] == q["sentence"]
+    assert 2 <= len(answerable["members"]) <= READ
+    for m in rest:
+        assert m["label"] == 0 and m["span"] is None
+        assert q["answer"] not in m["sentence"] and m["doc_id"] != q["doc_id"]
+    assert not unanswerable["answerable"] and {m["label"] for m in unanswerable["members"]} == {0}
+    assert [m["sentence"] for m in unanswerable["members"]].count(q["sentence"]) == 1
