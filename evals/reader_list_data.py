@@ -34,23 +34,13 @@ sys.path.insert(0, str(ROOT))
 
 from evals.reader_corpus_data import answer_strings, half, sentence_holding, span_in  # noqa: E402
 from evals.reader_mined_data import READ, answers_of, product_reads  # noqa: E402
-from evals.reader_written_data import EVAL_FILES, written_questions  # noqa: E402
+from evals.reader_written_data import EVAL_FILES, evaluation_documents, written_questions  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant.pipeline import Pipeline
 
 QUESTION_FILES = tuple(f"questions{n}.jsonl" for n in ("", "2", "3", "4", "5"))
 MAX_POSITIVES = 3
-
-
-def documents_of(names: tuple[str, ...]) -> set[str]:
-    """The documents the questions of these evaluation files cite."""
-    docs: set[str] = set()
-    for name in names:
-        for line in open(ROOT / "evals" / name, encoding="utf-8"):
-            q = json.loads(line)
-            docs.update(q.get("doc_ids") or ([q["doc_id"]] if q.get("doc_id") else []))
-    return docs
 
 
 def written_targets(pairs_file: Path) -> tuple[dict[str, list[dict]], dict[str, str]]:
@@ -147,8 +137,8 @@ def main() -> None:
             }
         )
     dev_a = dev_half_a()
-    half_b = {d for d in documents_of(("dev.jsonl",)) if half(d) == "B"}
-    not_dev = documents_of(tuple(n for n in EVAL_FILES if n != "dev.jsonl"))
+    half_b = {d for d in evaluation_documents(["dev.jsonl"]) if half(d) == "B"}
+    not_dev = evaluation_documents([n for n in EVAL_FILES if n != "dev.jsonl"])
     from assistant.pipeline import Pipeline
     from assistant.settings import Settings
 

@@ -50,10 +50,10 @@ SEED = 19
 EVAL_FILES = ("dev.jsonl", "test.jsonl", "cite_dev.jsonl", "cite_test.jsonl")
 
 
-def evaluation_documents() -> set[str]:
-    """Every document an evaluation question (answers or citation lookup) cites."""
+def evaluation_documents(names: Sequence[str] = EVAL_FILES) -> set[str]:
+    """Every document an evaluation question (answers or citation lookup) of these files cites."""
     docs: set[str] = set()
-    for name in EVAL_FILES:
+    for name in names:
         for line in open(ROOT / "evals" / name, encoding="utf-8"):
             q = json.loads(line)
             docs.update(q.get("doc_ids") or [])

@@ -182,9 +182,12 @@ def list_losses(model, tok, lists: list[dict]):
 
 
 def schedule(n_pairs: int, n_lists: int, seed: int) -> list[tuple[str, int]]:
-    """The training steps in a seeded order: ("pairs", batch index) and ("lists", list-batch index)."""
-    steps = [("pairs", i) for i in range(n_pairs)] + [("lists", i) for i in range(n_lists)]
-    random.Random(seed + 1).shuffle(steps)
+    """The training steps: ("pairs", batch index) and ("lists", list-batch index) in a seeded order; without lists, the
+    pair batches in their own order (as every stage before lists was trained)."""
+    steps = [("pairs", i) for i in range(n_pairs)]
+    if n_lists:
+        steps += [("lists", i) for i in range(n_lists)]
+        random.Random(seed + 1).shuffle(steps)
     return steps
 
 

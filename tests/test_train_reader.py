@@ -111,3 +111,4 @@ def test_the_schedule_takes_every_pair_batch_and_list_batch_once_in_a_seeded_ord
     steps = schedule(5, 3, seed=7)
     assert sorted(steps) == [("lists", i) for i in range(3)] + [("pairs", i) for i in range(5)]
     assert steps == schedule(5, 3, seed=7) and steps != schedule(5, 3, seed=8)
+    assert schedule(5, 0, seed=7) == [("pairs", i) for i in range(5)]  # a run without lists trains as before
