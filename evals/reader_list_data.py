@@ -32,14 +32,14 @@ from typing import TYPE_CHECKING
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evals.reader_corpus_data import answer_strings, half, sentence_holding, span_in  # noqa: E402
+from evals.reader_corpus_data import SKIP_TYPES, answer_strings, half, sentence_holding, span_in  # noqa: E402
 from evals.reader_mined_data import READ, answers_of, product_reads  # noqa: E402
 from evals.reader_written_data import EVAL_FILES, evaluation_documents, written_questions  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant.pipeline import Pipeline
 
-QUESTION_FILES = tuple(f"questions{n}.jsonl" for n in ("", "2", "3", "4", "5"))
+ALL_QUESTION_FILES = tuple(f"questions{n}.jsonl" for n in ("", "2", "3", "4", "5"))  # stage 6 mined the first four
 MAX_POSITIVES = 3
 
 
@@ -62,7 +62,7 @@ def dev_half_a() -> list[dict]:
     from assistant.ingest.parse import parse_path
 
     dev = [json.loads(line) for line in open(ROOT / "evals" / "dev.jsonl", encoding="utf-8")]
-    dev = [q for q in dev if q["doc_ids"] and q["type"] != "followup" and half(q["doc_ids"][0]) == "A"]
+    dev = [q for q in dev if q["doc_ids"] and q["type"] not in SKIP_TYPES and half(q["doc_ids"][0]) == "A"]
     wanted = {q["doc_ids"][0] for q in dev}
     articles = {a.id: a for a in parse_path(ROOT / "corpus") if isinstance(a, Article) and a.id in wanted}
     tasks = []
@@ -120,7 +120,7 @@ def main() -> None:
     ap.add_argument("--written", default="written7.jsonl", help="the written pairs of all question files")
     ap.add_argument("--name", default="lists.jsonl")
     args = ap.parse_args()
-    questions, eval_docs = written_questions(QUESTION_FILES)
+    questions, eval_docs = written_questions(ALL_QUESTION_FILES)
     pos, look = written_targets(args.out / args.written)
     written = []
     for q in questions:
