@@ -24,6 +24,12 @@ def test_question_kinds_from_tags_and_entities():
     assert analyse("What did Biden and Kishida agree on in May 2023?").kind == "overview"
     assert analyse("What is the U.S. position on the Iran nuclear deal?").kind == "overview"
     assert analyse("What topics were on the agenda of the summit?").kind == "overview"
+    # several of something no entity type names: points, not entities (a plural head outside HEAD_KINDS)
+    steps = analyse("What new initiatives did the two leaders launch at the summit?")
+    assert steps.kind == "overview" and steps.multi and not steps.expected
+    assert analyse("What new initiative did the two leaders launch at the summit?").kind == "what"
+    assert analyse("What are the main terms of the trade agreement?").kind == "overview"
+    assert analyse("Which countries did the two leaders name?").kind == "where", "a plural entity type stays a list"
     info = analyse("Who greeted Pezeshkian at the airport in 2024?")
     assert {"greet", "pezeshkian", "airport"} <= set(info.lemmas) and "2024" not in info.lemmas
     assert "Pezeshkian" in info.proper_nouns

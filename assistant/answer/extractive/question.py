@@ -81,12 +81,18 @@ def _head_noun(doc, wh_index: int):
     return head
 
 
-def _subject_noun(doc, wh_index: int) -> str | None:
-    """After 'what/which' + an auxiliary ('What is the ...'), the first noun's lemma."""
+def _subject_noun(doc, wh_index: int):
+    """After 'what/which' + an auxiliary ('What are the main terms ...'), the first noun."""
     rest = doc[wh_index + 1 :]
     if not len(rest) or rest[0].pos_ != "AUX":
         return None
-    return next((t.lemma_.lower() for t in rest[1:] if t.pos_ == "NOUN"), None)
+    return next((t for t in rest[1:] if t.pos_ == "NOUN"), None)
+
+
+def _plural_subject(head, subject) -> bool:
+    """'What are the main terms ...': no head noun after 'what', and the subject a plural noun that names no entity
+    type ('What are the countries ...' asks for places)."""
+    return head is None and subject is not None and subject.tag_ == "NNS" and subject.lemma_.lower() not in _HEAD_KIND
 
 
 @lru_cache(maxsize=2048)
@@ -118,7 +124,7 @@ def analyse(question: str) -> ParsedQuestion:
     elif wh is not None and wh.lower_ == "where":
         kind = "where"
     elif wh is not None and wh.lower_ in ("which", "what"):
-        head = _head_noun(doc, wh.i)
+        head, subject = _head_noun(doc, wh.i), _subject_noun(doc, wh.i)
         hk = _HEAD_KIND.get(head.lemma_.lower()) if head is not None else None
         multi = head is not None and head.tag_ in ("NNS", "NNPS")
         if hk == "org":
@@ -129,9 +135,12 @@ def analyse(question: str) -> ParsedQuestion:
                 expected = frozenset({"GPE"})
         elif head is not None and head.lemma_.lower() in OVERVIEW_NOUNS:
             kind, multi = "overview", True
-        elif head is None and _subject_noun(doc, wh.i) in OVERVIEW_NOUNS:  # "What is the U.S. position on ..."
+        elif head is None and subject is not None and subject.lemma_.lower() in OVERVIEW_NOUNS:  # "What is the position"
             kind, multi = "overview", True
         elif head is None and any(t.lemma_.lower() in OVERVIEW_VERBS for t in doc):
+            kind, multi = "overview", True
+        elif multi or _plural_subject(head, subject):
+            # "What new initiatives", "What are the main terms": several points that no entity type names
             kind, multi = "overview", True
         else:
             kind = wh.lower_
