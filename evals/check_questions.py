@@ -16,7 +16,8 @@ SPLITS = {"dev": ROOT / "evals" / "dev.jsonl", "test": ROOT / "evals" / "test.js
 # one item per article; "followup" carries `history`; "unanswerable" is a look-alike the corpus does not answer.
 ANSWER_TYPES = {"who", "where", "when", "which", "what", "how_many"}
 TYPES = ANSWER_TYPES | {"list", "overview", "unanswerable", "followup"}
-OPTIONAL_FIELDS = {"history", "answers", "all_of", "asks", "paraphrase", "note"}
+# "lookalike", "sub" and "tempting": a written look-alike's kind and the sentence that tempts (heldout_written.jsonl)
+OPTIONAL_FIELDS = {"history", "answers", "all_of", "asks", "paraphrase", "note", "lookalike", "sub", "tempting"}
 
 
 def load_documents() -> dict[str, dict]:

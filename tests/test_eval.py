@@ -32,6 +32,21 @@ def test_question_sets_are_sound_and_disjoint(splits):
     assert check_disjoint(splits) == []
 
 
+def test_held_out_written_set_is_sound_and_apart_from_everything_else(splits):
+    """evals/heldout_written.jsonl (report only): sound, on articles no evaluation split and no written training
+    question uses, and those articles kept out of training data built from now on (EVAL_FILES)."""
+    from evals.reader_written_data import EVAL_FILES, WRITTEN, evaluation_documents
+
+    held = load_questions(ROOT / "evals" / "heldout_written.jsonl")
+    assert len(held) >= 600 and sum(q["type"] == "unanswerable" for q in held) >= 450
+    assert check(held, load_documents()) == []
+    docs = {d for q in held for d in q["doc_ids"]}
+    others = {d for qs in splits.values() for q in qs for d in q["doc_ids"]}
+    written = {json.loads(line)["doc_id"] for f in WRITTEN.glob("*.jsonl") for line in f.open(encoding="utf-8")}
+    assert not docs & others and not docs & written
+    assert "heldout_written.jsonl" in EVAL_FILES and docs <= evaluation_documents()
+
+
 def test_checker_catches_bad_evidence_and_shared_documents():
     docs = {"d": {"text": "The leaders met in Rome.", "date": "2023-01-02", "title": "t"}}
     bad = [
@@ -75,3 +90,41 @@ def test_eval_scores_on_the_test_split_do_not_regress(real_pipeline, splits, tmp
                 assert got[metric] <= base + MARGIN, (name, metric, got[metric], base)
             else:
                 assert got[metric] >= base - MARGIN, (name, metric, got[metric], base)
+
+
+def test_written_questions_become_an_eval_set_with_the_article_text_cleaned():
+    """evals/written_eval_set.py: an answerable question keeps its answer and sentence as gold, a look-alike becomes
+    unanswerable with its tempting sentence; both as ingest cleans the article (a no-break space is a space)."""
+    from evals.written_eval_set import eval_rows
+
+    rows = eval_rows(
+        [
+            {
+                "doc_id": "d",
+                "question": "Who?",
+                "answerable": True,
+                "sentence": "Met\u00a0Kuleba.",
+                "answer": "Kuleba",
+                "kind": "who",
+                "lookalike": "",
+                "sub": "later",
+            },
+            {
+                "doc_id": "d",
+                "question": "When?",
+                "answerable": False,
+                "sentence": "They met.",
+                "answer": "",
+                "kind": "when",
+                "lookalike": "missing",
+                "sub": "specific",
+            },
+        ],
+        "t",
+    )
+    assert rows[0]["id"] == "t-0001" and rows[0]["type"] == "who" and rows[0]["evidence"] == ["Met Kuleba."]
+    assert rows[0]["answers"] == ["Kuleba"] and rows[0]["doc_ids"] == ["d"]
+    assert rows[1]["type"] == "unanswerable" and rows[1]["answers"] == [] and rows[1]["evidence"] == []
+    assert rows[1]["tempting"] == "They met." and rows[1]["asks"] == "when" and rows[1]["sub"] == "specific"
+    docs = {"d": {"text": "They met. Met Kuleba.", "date": "2022-01-01", "title": "t"}}
+    assert check(rows, docs) == []
