@@ -19,6 +19,7 @@ from pathlib import Path
 from assistant.ingest.parse import clean_text
 
 KINDS = {"who", "what", "when", "where", "which", "how_many"}
+FIELDS = {"doc_id", "question", "answerable", "sentence", "answer", "kind"}
 
 
 def eval_rows(questions: Iterable[dict], prefix: str) -> list[dict]:
@@ -35,6 +36,20 @@ def eval_rows(questions: Iterable[dict], prefix: str) -> list[dict]:
     return rows
 
 
+def _read(line: str, where: str) -> dict:
+    """One written question, or an error naming its file and line."""
+    try:
+        q = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"{where}: not JSON ({exc.msg})") from None
+    missing = sorted(FIELDS - set(q))
+    if missing:
+        raise SystemExit(f"{where}: missing field(s) {', '.join(missing)}")
+    if q["kind"] not in KINDS:
+        raise SystemExit(f"{where}: kind {q['kind']!r} is not one of {sorted(KINDS)}")
+    return q
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--questions", type=Path, nargs="+", required=True, help="written question files (JSONL)")
@@ -43,11 +58,9 @@ def main() -> None:
     args = ap.parse_args()
     questions = []
     for path in args.questions:
-        for n, line in enumerate(open(path, encoding="utf-8"), 1):
-            q = json.loads(line)
-            if q.get("kind") not in KINDS:
-                raise SystemExit(f"{path}:{n}: kind {q.get('kind')!r} is not one of {sorted(KINDS)}")
-            questions.append(q)
+        with open(path, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                questions.append(_read(line, f"{path}:{n}"))
     rows = eval_rows(questions, args.prefix)
     with open(args.out, "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
