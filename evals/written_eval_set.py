@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from assistant.ingest.parse import clean_text
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-KINDS = {"who", "what", "when", "where", "which", "how_many"}
+from assistant.ingest.parse import clean_text  # noqa: E402
+from evals.check_questions import ANSWER_TYPES as KINDS  # noqa: E402  (the kinds an evaluation question may ask)
+
 FIELDS = {"doc_id", "question", "answerable", "sentence", "answer", "kind"}
 
 
