@@ -53,6 +53,11 @@ def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return raw
 
 
+def _env_flag(name: str) -> bool:
+    """A switch that is on unless set to 0, false, no or off."""
+    return os.environ.get(name, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the pipeline can be tuned with; immutable, copy with `.with_()`."""
@@ -77,6 +82,7 @@ class Settings:
     show_unsupported: bool = False
     judge: Path | None = None  # a GGUF chat model that re-reads the reader's best sentences (`assistant fetch-judge`)
     reader: bool = True  # the trained reading model re-reads the ranker's best sentences (ASSISTANT_READER=0: off)
+    prefetch: bool = True  # a cold `ask` parses its question in a forked process (Linux; ASSISTANT_PREFETCH=0: off)
     chroma_url: str | None = None  # a `chroma run` server shared by several processes; None = embedded Chroma
     chroma_timeout: float = 10.0  # seconds a Chroma server may take to answer one request
     ui_concurrency: int = 2  # answers the web UI / API computes at once (gradio queue); more wait in the queue
@@ -103,7 +109,8 @@ class Settings:
             llm_timeout=_env_float("ASSISTANT_LLM_TIMEOUT", cls.llm_timeout),
             llm_context=_env_int("ASSISTANT_LLM_CONTEXT", cls.llm_context),
             judge=Path(env["ASSISTANT_JUDGE"]).expanduser() if env.get("ASSISTANT_JUDGE") else None,
-            reader=env.get("ASSISTANT_READER", "1").strip().lower() not in ("0", "false", "no", "off"),
+            reader=_env_flag("ASSISTANT_READER"),
+            prefetch=_env_flag("ASSISTANT_PREFETCH"),
             chroma_url=env.get("ASSISTANT_CHROMA_URL") or None,
             chroma_timeout=_env_float("ASSISTANT_CHROMA_TIMEOUT", cls.chroma_timeout),
             ui_concurrency=_env_int("ASSISTANT_UI_CONCURRENCY", cls.ui_concurrency),

@@ -45,21 +45,25 @@ def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def cold_figures(home: Path, runs: int, env: dict[str, str]) -> dict[str, float]:
-    """Median wall and CPU time of `python -c "import torch"` and of a cold `assistant ask`, interleaved."""
+    """Median wall and CPU time of `python -c "import torch"`, of a cold `assistant ask`, and of one whose question is
+    parsed in its own process (ASSISTANT_PREFETCH=0, `assistant/cli/prefetch.py`), interleaved. CPU time counts the
+    forked parser too."""
     ask = [str(BIN / "assistant"), "ask", QUESTION]
     torch = [sys.executable, "-c", "import torch"]
+    serial_env = {**env, "ASSISTANT_PREFETCH": "0"}
     _timed(ask, env)  # makes or finds the ONNX export; fills the page cache for both sides alike
     _timed(torch, env)
-    runs_torch, runs_ask = [], []
+    series: dict[str, list[tuple[float, float]]] = {"import_torch": [], "cold_ask": [], "cold_ask_no_prefetch": []}
     for _ in range(runs):
-        runs_torch.append(_timed(torch, env))
-        runs_ask.append(_timed(ask, env))
+        series["import_torch"].append(_timed(torch, env))
+        series["cold_ask"].append(_timed(ask, env))
+        series["cold_ask_no_prefetch"].append(_timed(ask, serial_env))
     out: dict[str, float] = {}
     for i, kind in enumerate(("wall", "cpu")):
-        t = statistics.median(r[i] for r in runs_torch)
-        a = statistics.median(r[i] for r in runs_ask)
-        out.update({f"import_torch_{kind}_s": round(t, 3), f"cold_ask_{kind}_s": round(a, 3)})
-        out[f"cold_ask_over_import_torch_{kind}"] = round(a / t, 2)
+        med = {name: statistics.median(r[i] for r in rs) for name, rs in series.items()}
+        out.update({f"{name}_{kind}_s": round(v, 3) for name, v in med.items()})
+        out[f"cold_ask_over_import_torch_{kind}"] = round(med["cold_ask"] / med["import_torch"], 2)
+        out[f"cold_ask_no_prefetch_over_import_torch_{kind}"] = round(med["cold_ask_no_prefetch"] / med["import_torch"], 2)
     return out
 
 

@@ -37,8 +37,8 @@ finally:
 """
 
 
-def _run(args: list[str], home, stdin: str | None = None) -> tuple[str, list[str]]:
-    env = {**os.environ, "ASSISTANT_HOME": str(home)}
+def _run(args: list[str], home, stdin: str | None = None, **extra_env: str) -> tuple[str, list[str]]:
+    env = {**os.environ, "ASSISTANT_HOME": str(home), **extra_env}
     code = RUNNER.format(heavy=HEAVY)
     out = subprocess.run(
         [sys.executable, "-c", code, *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=600
@@ -63,8 +63,20 @@ def test_ask_answers_without_torch(small_home):
     answer = json.loads(out)
     assert "Eyyubov" in answer["answer"] and not answer["refused"]
     assert not {"torch", "transformers", "sentence_transformers"} & set(modules), modules
-    assert {"onnxruntime", "chromadb", "spacy"} <= set(modules)  # hybrid retrieval and the reader: what it needs
+    assert {"onnxruntime", "chromadb"} <= set(modules)  # hybrid retrieval and the reader: what it needs
+    assert "spacy" not in modules  # a forked child parsed the question (cli/prefetch.py)
     assert "langchain_core.runnables" in modules  # the question went through the LCEL chain
+
+
+@pytest.mark.slow
+def test_ask_parses_its_question_itself_when_prefetch_is_off(small_home):
+    out, modules = _run(["ask", "--json", QUESTION], small_home)
+    serial, serial_modules = _run(["ask", "--json", QUESTION], small_home, ASSISTANT_PREFETCH="0")
+    assert "spacy" in serial_modules and "spacy" not in modules
+    answer, serial_answer = json.loads(out), json.loads(serial)
+    for got in (answer, serial_answer):
+        got.pop("timings_ms")
+    assert answer == serial_answer  # the same answer, citations and confidence either way
 
 
 @pytest.mark.slow

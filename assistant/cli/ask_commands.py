@@ -14,9 +14,11 @@ from assistant.cli.render import render_text
 from assistant.errors import AssistantError
 
 if TYPE_CHECKING:
+    from assistant.cli.prefetch import QuestionPrefetch
     from assistant.cli.via_server import ServedIndex
     from assistant.pipeline import Pipeline
     from assistant.retrieval.filters import Filters
+    from assistant.settings import Settings
 
 
 @main.command(epilog=exit_status_help())
@@ -36,9 +38,12 @@ def ask(ctx, question, as_json, batch, since, until, source, k) -> None:
         raise click.ClickException("the question is empty")
     filters = _filters(since, until, source)
     served = _served(ctx, filters, "asking it")
-    pipe = served or _pipeline(_settings(ctx))
+    settings = _settings(ctx)
+    prefetch = _prefetch(question) if served is None and question and not batch and _reads(settings) else None
     failed = 0
+    pipe: Pipeline | ServedIndex | None = None
     try:
+        pipe = served or _pipeline(settings)
         if served is None:  # the server ran the same check
             _check(pipe, filters)
         if batch:
@@ -52,9 +57,24 @@ def ask(ctx, question, as_json, batch, since, until, source, k) -> None:
             ans = pipe.ask(question, filters=filters, k=k)
             click.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if as_json else render_text(ans))
     finally:
-        pipe.close()
+        if pipe is not None:
+            pipe.close()
+        if prefetch is not None:
+            prefetch.close()
     if failed:
         ctx.exit(1)
+
+
+def _reads(settings: Settings) -> bool:
+    """Whether a cold question is read by the extractive reader (the one that parses it) with prefetch on."""
+    return settings.prefetch and settings.llm == "extractive"
+
+
+def _prefetch(question: str) -> QuestionPrefetch | None:
+    """Parse the question in a forked process while this one opens the index (`prefetch.py`)."""
+    from assistant.cli.prefetch import prefetch_question
+
+    return prefetch_question(question)
 
 
 def _served(ctx: click.Context, filters: Filters | None, doing: str) -> ServedIndex | None:

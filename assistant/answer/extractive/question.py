@@ -4,6 +4,7 @@ the terms to match, the names and dates it mentions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -95,9 +96,27 @@ def _plural_subject(head, subject) -> bool:
     return head is None and subject is not None and subject.tag_ == "NNS" and subject.lemma_.lower() not in _HEAD_KIND
 
 
+# Analyses another process is making: question -> a call that waits for it (None: it failed, parse here).
+_expected: dict[str, Callable[[], ParsedQuestion | None]] = {}
+
+
+def expect(question: str, source: Callable[[], ParsedQuestion | None]) -> None:
+    """Take this question's analysis from `source`, called once when it is first needed, instead of parsing it here:
+    a cold `assistant ask` has a forked process parse it while this one opens the index (`cli/prefetch.py`). A
+    source that returns None leaves the parse to this process."""
+    _expected[question] = source
+
+
 @lru_cache(maxsize=2048)
 def analyse(question: str) -> ParsedQuestion:
-    """Parse one question (cached: condense and the reader both ask)."""
+    """Parse one question (cached: condense and the reader both ask), or take the analysis `expect` was given."""
+    source = _expected.pop(question, None)
+    parsed = source() if source is not None else None
+    return parsed if parsed is not None else parse_question(question)
+
+
+def parse_question(question: str) -> ParsedQuestion:
+    """What a question asks for, from its spaCy parse (uncached; `analyse` is what callers use)."""
     doc = nlp.parse(question)
     low = question.lower()
     ann = nlp.annotate(doc)
