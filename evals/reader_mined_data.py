@@ -14,6 +14,8 @@ nothing of an evaluation question's article reaches training. Up to `--per-quest
         # mined.jsonl; then, when stage5.jsonl is there, stage6.jsonl = stage5.jsonl + mined.jsonl (shuffled, seeded)
     python evals/reader_mined_data.py --home DIR --questions questions.jsonl ... questions5.jsonl \
         --base stage5x.jsonl --stage stage7.jsonl --mined mined7.jsonl      # stage 7 (see the data card)
+    python evals/reader_mined_data.py --home DIR --by-reader 0.2 --replay-same --base stage6.jsonl \
+        --mined mined10.jsonl --stage stage10.jsonl                         # stage 10: the reader's own mistakes
 
 DIR is an index of corpus/ (the one `assistant --home DIR eval` builds). Deterministic: the shipped ranker, hybrid
 retrieval with the default settings, no sampling.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import random
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -66,9 +69,31 @@ def product_reads(pipe: Pipeline) -> Callable[[str], list]:
     return read
 
 
-def mine(pipe: Pipeline, questions: list[dict], per_question: int, excluded: set[str]) -> list[dict]:
-    """The mined negatives of every question (see the module docstring), from the index `pipe` searches."""
+def by_reader(pipe: Pipeline, reads: Callable[[str], list], min_prob: float) -> Callable[[str], list]:
+    """The same candidates re-ordered by the shipped reading model's answerability, keeping those it scores at least
+    `min_prob`: the sentences the reader itself takes for answers (stage 10, hard negatives from the reader's own
+    mistakes, as in iterative hard-negative mining)."""
+    reader = pipe.extractive.reader
+    if reader is None:
+        raise SystemExit("--by-reader needs the reading model (ASSISTANT_READER is off)")
+
+    def read(question: str) -> list:
+        ranked = reads(question)
+        probs = [r.prob for r in reader.read(question, [c.text for c in ranked])] if ranked else []
+        order = sorted(range(len(ranked)), key=lambda i: -probs[i])
+        return [ranked[i] for i in order if probs[i] >= min_prob]
+
+    return read
+
+
+def mine(
+    pipe: Pipeline, questions: list[dict], per_question: int, excluded: set[str], min_reader_prob: float | None = None
+) -> list[dict]:
+    """The mined negatives of every question (see the module docstring), from the index `pipe` searches; with
+    `min_reader_prob`, ordered and thresholded by the shipped reader instead of the ranker."""
     reads = product_reads(pipe)
+    if min_reader_prob is not None:
+        reads = by_reader(pipe, reads, min_reader_prob)
     rows = []
     for n, q in enumerate(questions, 1):
         ranked = reads(q["question"])
@@ -98,6 +123,8 @@ def main() -> None:
     ap.add_argument("--mined", default="mined.jsonl", help="name of the mined pairs' file")
     ap.add_argument("--base", default="stage5.jsonl", help="stage file the mined pairs are added to")
     ap.add_argument("--stage", default="stage6.jsonl", help="stage file to write: the base plus the mined pairs")
+    ap.add_argument("--by-reader", type=float, metavar="P", help="order by the shipped reader, keep its scores >= P")
+    ap.add_argument("--replay-same", action="store_true", help="stage = mined + as many seeded base pairs")
     args = ap.parse_args()
     questions, excluded = written_questions(args.questions)
     from assistant.pipeline import Pipeline
@@ -105,7 +132,7 @@ def main() -> None:
 
     pipe = Pipeline(Settings(home=args.home))
     try:
-        rows = mine(pipe, questions, args.per_question, excluded)
+        rows = mine(pipe, questions, args.per_question, excluded, args.by_reader)
     finally:
         pipe.close()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -115,7 +142,22 @@ def main() -> None:
     docs = Counter("own article" if r["title"] == own[r["question"]] else "another article" for r in rows)
     print(f"{path.name}: {len(rows)} pairs from {len(questions)} questions; {dict(docs)}")
     print(f"sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}")
-    add_to_stage(args.out / args.base, path, args.out / args.stage, SEED)
+    if args.replay_same:
+        replay_stage(args.out / args.base, path, args.out / args.stage, SEED)
+    else:
+        add_to_stage(args.out / args.base, path, args.out / args.stage, SEED)
+
+
+def replay_stage(base: Path, added: Path, stage: Path, seed: int) -> None:
+    """stage = added's pairs + as many of base's (a seeded sample, replayed so the model keeps what it knew), shuffled:
+    a stage trained from the base's weights on mostly new pairs."""
+    new = added.read_text(encoding="utf-8").splitlines(keepends=True)
+    old = base.read_text(encoding="utf-8").splitlines(keepends=True)
+    rng = random.Random(seed)
+    lines = new + rng.sample(old, min(len(new), len(old)))
+    rng.shuffle(lines)
+    stage.write_text("".join(lines), encoding="utf-8")
+    print(f"{stage.name}: {len(lines)} pairs sha256 {hashlib.sha256(stage.read_bytes()).hexdigest()[:16]}")
 
 
 if __name__ == "__main__":

@@ -212,6 +212,18 @@ def auc(labels: np.ndarray, scores: np.ndarray) -> float:
     return float(roc_auc_score(labels, scores)) if len(set(labels.tolist())) == 2 else float("nan")
 
 
+def warmup_steps(total: int) -> int:
+    """WARMUP steps of linear warm-up, or a quarter of a shorter run (a run of fewer steps than WARMUP would otherwise
+    decay from a learning rate far above the peak: the decay's divisor went negative and was clamped to 1)."""
+    return min(WARMUP, max(1, total // 4))
+
+
+def lr_factor(step: int, total: int) -> float:
+    """The learning rate at `step` of `total`, as a share of the peak: linear warm-up, then linear decay to 0."""
+    warm = warmup_steps(total)
+    return min(1.0, (step + 1) / warm) * max(0.0, (total - step) / max(1, total - warm))
+
+
 def train(args: argparse.Namespace) -> None:
     import torch
     from transformers import AutoTokenizer
@@ -236,9 +248,7 @@ def train(args: argparse.Namespace) -> None:
     if args.init is not None:  # a second stage starts from a first stage's weights, with a fresh optimiser
         model.load_state_dict(load_state(args.init))
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / WARMUP) * max(0.0, (total - s) / max(1, total - WARMUP))
-    )
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, total))
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     record_run(args, total)
@@ -315,6 +325,7 @@ def record_run(args: argparse.Namespace, total: int) -> None:
         "lr": args.lr,
         "seed": args.seed,
         "batches": total,
+        "warmup": warmup_steps(total),
         # pairs or lists made from dev half A (reader_corpus_data.py, reader_list_data.py): the ranker fits on half B
         "dev_half": "A" if any('"source": "dev-corpus"' in f.read_text(encoding="utf-8") for f in used) else None,
     }

@@ -165,3 +165,38 @@ def test_instructions_inside_articles_change_nothing(tmp_path):
     after = json.loads(run("ask", "--json", q).output)
     assert after["answer"] == before["answer"] and after["citations"] == before["citations"]
     assert "compromised" not in after["answer"] and "evil.test" not in after["answer"]
+
+
+def test_chat_warms_up_while_the_first_question_is_typed(tmp_path, monkeypatch):
+    from assistant.errors import AssistantError
+    from assistant.pipeline import Pipeline
+
+    run("ingest", str(write_jsonl(tmp_path / "a.jsonl", RECORDS)))
+    seen: list[tuple[str, str]] = []
+    real_warm_up, real_ask = Pipeline.warm_up, Pipeline.ask
+
+    def warm_up(self):
+        import threading
+
+        seen.append(("warm_up", threading.current_thread().name))
+        return real_warm_up(self)
+
+    def ask(self, question, *args, **kwargs):
+        seen.append(("ask", question))
+        return real_ask(self, question, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "warm_up", warm_up)
+    monkeypatch.setattr(Pipeline, "ask", ask)
+    res = CliRunner().invoke(main, ["--embed-model", "hash", "chat"], input="Where did Secretary Blinken meet Retno Marsudi?\n\n")
+    assert res.exit_code == 0, res.output
+    assert "Jakarta" in res.output
+    # the warm-up ran on its own thread and finished (its own tiny question included) before the user's question
+    assert seen[0] == ("warm_up", "chat-warm-up")
+    assert seen[-1] == ("ask", "Where did Secretary Blinken meet Retno Marsudi?")
+
+    def broken(self):
+        raise AssistantError("the reader could not be loaded")
+
+    monkeypatch.setattr(Pipeline, "warm_up", broken)
+    res = CliRunner().invoke(main, ["--embed-model", "hash", "chat"], input="Where did Secretary Blinken meet Retno Marsudi?\n\n")
+    assert res.exit_code == 0 and "Jakarta" in res.output  # a failed warm-up is left to the question, which answers

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,18 @@ def test_the_schedule_takes_every_pair_batch_and_list_batch_once_in_a_seeded_ord
     assert sorted(steps) == [("lists", i) for i in range(3)] + [("pairs", i) for i in range(5)]
     assert steps == schedule(5, 3, seed=7) and steps != schedule(5, 3, seed=8)
     assert schedule(5, 0, seed=7) == [("pairs", i) for i in range(5)]  # a run without lists trains as before
+
+
+@pytest.mark.parametrize("total", [20, 199, 1200, 2287])
+def test_the_learning_rate_warms_up_then_decays_and_never_passes_its_peak(total):
+    sys.path.insert(0, str(ROOT / "evals"))
+    from train_reader import WARMUP, lr_factor, warmup_steps
+
+    factors = [lr_factor(s, total) for s in range(total)]
+    warm = warmup_steps(total)
+    assert max(factors) < 1.1  # about the peak (a run shorter than WARMUP used to reach 33 times it)
+    assert factors[warm - 1] == pytest.approx(1.0, abs=0.1) and factors[-1] == pytest.approx(1 / (total - warm))
+    assert all(a <= b for a, b in pairwise(factors[:warm]))  # rising while it warms up
+    assert all(a >= b for a, b in pairwise(factors[warm - 1 :]))  # then falling
+    if total >= 4 * WARMUP:
+        assert warm == WARMUP  # the long runs every shipped stage trained with keep their schedule

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import TYPE_CHECKING
 
 import click
@@ -133,6 +134,7 @@ def chat(ctx, since, until, source, k) -> None:
         pipe.close()
         raise
     click.echo("Ask about the indexed articles. Empty line or Ctrl-D to quit, '/new' for a new conversation.")
+    warming = _warm_in_background(pipe) if served is None else None
     try:
         while True:
             try:
@@ -150,6 +152,9 @@ def chat(ctx, since, until, source, k) -> None:
                 streamed.append(token)
                 click.echo(token, nl=False)
 
+            if warming is not None:  # the first question waits for what the warm-up has not loaded yet
+                warming.join()
+                warming = None
             try:
                 ans = pipe.ask(q, history=history, filters=filters, k=k, on_token=show)
             except AssistantError as exc:  # the chat goes on
@@ -162,4 +167,22 @@ def chat(ctx, since, until, source, k) -> None:
             click.echo(render_text(ans) + "\n")
             history.append(Turn(question=q, answer=ans.answer))
     finally:
+        if warming is not None:
+            warming.join()
         pipe.close()
+
+
+def _warm_in_background(pipe: Pipeline) -> threading.Thread:
+    """Load the embedder, the index, the chain and the reader while the user types the first question: `input()`
+    waits without holding the GIL, so the loading runs at full speed. A failure is left to the first question, which
+    meets the same error and reports it."""
+
+    def warm() -> None:
+        try:
+            pipe.warm_up()
+        except AssistantError:
+            return
+
+    thread = threading.Thread(target=warm, name="chat-warm-up", daemon=True)
+    thread.start()
+    return thread
