@@ -98,3 +98,24 @@ def _add(spans: list[Sentence], text: str, start: int, end: int) -> None:
         end -= 1
     if end > start:
         spans.append(Sentence(start, end))
+
+
+# Lines of a transcript that state nothing a reader could cite: a time stamp ("END 5:11 P.M. EST"), a stage
+# direction wholly in parentheses or brackets ("(Laughter.)", "[Inaudible]"), a reporter's question ("Q Mr.
+# President, ..."). A sentence that asks ("Are you considering?") states nothing either.
+_TIME_STAMP = re.compile(r"^(?:END\s+)?\d{1,2}:\d{2}\s*[AP]\.?\s?M\.?(?:\s+[A-Z]{2,5})?\.?$")
+_STAGE_DIRECTION = re.compile(r"^[(\[][^()\[\]]*[)\]]\.?$")
+_PRESS_QUESTION = re.compile(r"^Q[\s.:]")
+_CLOSERS = "\"'”’)]"
+
+
+def states_something(sentence: str) -> bool:
+    """False for a time stamp, a stage direction, a reporter's question or any sentence ending in a question mark:
+    none can be the sentence that answers (or is cited for) a question."""
+    text = sentence.strip()
+    return not (
+        _TIME_STAMP.match(text)
+        or _STAGE_DIRECTION.match(text)
+        or _PRESS_QUESTION.match(text)
+        or text.rstrip(_CLOSERS).endswith("?")
+    )

@@ -209,3 +209,30 @@ def test_a_relative_day_in_a_short_answer_is_resolved_beside_the_readers_span():
     at = text.index("32nd")
     c.reading = Reading(3.0, (at, at + 4), 0.9)
     assert short_answer(q, c, 1) == "32nd and Today (March 7, 2024, the article's date) [1]"
+
+
+def test_transcript_time_stamps_stage_directions_and_questions_are_never_candidates():
+    from assistant.answer.extractive.annotations import ComputedInfos
+    from assistant.answer.extractive.answerer import ExtractiveAnswerer
+    from assistant.documents import Passage
+    from assistant.retrieval.embeddings import HashEmbedder
+    from assistant.text import split_sentences
+
+    text = (
+        "4:16 P.M. EST\n"
+        "PRESIDENT BIDEN: We agreed to work together on the root causes of migration.\n"
+        "(Speaks Spanish.)\n"
+        "Q How about a program for immigration?\n"
+        "PRESIDENT LÓPEZ OBRADOR: Are you considering it?\n"
+        "We also agreed to strengthen supply chains across North America.\n"
+        "END 5:11 P.M. EST"
+    )
+    passage = Passage("c1", "d1", text, 0, len(text), split_sentences(text), "Remarks", "2021-03-01", "WH", None)
+    embedder = HashEmbedder()
+    answerer = ExtractiveAnswerer(embedder, ComputedInfos(embedder))
+    q = analyse("What did Biden and López Obrador agree on?")
+    got = [c.text for c in answerer.candidates(q, [passage])]
+    assert got == [
+        "PRESIDENT BIDEN: We agreed to work together on the root causes of migration.",
+        "We also agreed to strengthen supply chains across North America.",
+    ]

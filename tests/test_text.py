@@ -4,7 +4,7 @@ import itertools
 
 from assistant.documents import Article
 from assistant.ingest.chunking import chunk_article
-from assistant.text import split_sentences
+from assistant.text import split_sentences, states_something
 from assistant.tokens import count_tokens
 
 TEXT = (
@@ -68,3 +68,27 @@ def test_chunk_ids_are_stable_and_change_with_content():
 
 def test_tiktoken_works_offline():
     assert count_tokens("Pezeshkian was greeted at the airport.") > 5
+
+
+def test_transcript_lines_that_state_nothing_are_told_from_statements():
+    nothing = [
+        "END 5:11 P.M. EST",
+        "3:48 P.M. PET",
+        "4:16 PM EST",
+        "(Speaks French.)",
+        "(The interpretive audio devices are adjusted.)",
+        "[Inaudible]",
+        "Q Mr. President, are you sending vaccines to Mexico?",
+        "Q (Cross-talk.)",
+        "PRESIDENT MACRON: How are you?",
+        'He asked: "Why not?"',
+    ]
+    statements = [
+        "Secretary Blinken met Foreign Minister Retno Marsudi in Jakarta.",
+        "The leaders met at 4:16 P.M. EST in Tokyo.",
+        "Qatar hosted the talks (the third round) in Doha.",
+        "(In Spanish) The President thanked the people of Mexico.",  # only a lead-in is in parentheses
+        "Q4 growth was discussed.",
+    ]
+    assert [t for t in nothing if states_something(t)] == []
+    assert [t for t in statements if not states_something(t)] == []

@@ -22,6 +22,7 @@ from assistant.answer.markers import marker
 from assistant.answer.types import AnswerInput, Citation, Draft, citation_for
 from assistant.documents import Passage
 from assistant.embedder import Embedder
+from assistant.text import states_something
 
 # Composition constants, chosen on the dev split's list and overview questions (gold items covered by the points).
 MAX_POINTS = 6  # sentences in an overview answer (dev: 4 -> 6 covers 43 -> 48 of 94 gold points)
@@ -105,8 +106,9 @@ class ExtractiveAnswerer:
 
     # ---- ranking
     def candidates(self, q: ParsedQuestion, passages: list[Passage]) -> list[Candidate]:
-        """Every distinct sentence of the passages with its stored (or computed) annotations."""
-        sents = [s for s in passage_sentences(passages) if len(s[1]) >= 12 and not s[1].endswith(":")]
+        """Every distinct sentence of the passages that states something (not a heading, time stamp, stage direction
+        or question: `text.states_something`), with its stored (or computed) annotations."""
+        sents = [s for s in passage_sentences(passages) if len(s[1]) >= 12 and not s[1].endswith(":") and states_something(s[1])]
         infos = self.infos.lookup([s[0] for s in sents], [s[1] for s in sents])
         cands = []
         for key, text, passage, rank in sents:
