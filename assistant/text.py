@@ -106,14 +106,18 @@ def _add(spans: list[Sentence], text: str, start: int, end: int) -> None:
 _TIME_STAMP = re.compile(r"^(?:END\s+)?\d{1,2}:\d{2}\s*[AP]\.?\s?M\.?(?:\s+[A-Z]{2,5})?\.?$")
 _STAGE_DIRECTION = re.compile(r"^[(\[][^()\[\]]*[)\]]\.?$")
 _PRESS_QUESTION = re.compile(r"^Q[\s.:]")
+_SPEAKER = re.compile(r"^(?:[A-Z][A-Z.'’\-]*\s+)*[A-Z][A-Z.'’\-]+:\s*")  # "PRIME MINISTER SUGA: ", "THE PRESIDENT: "
 _CLOSERS = "\"'”’)]"
 
 
 def states_something(sentence: str) -> bool:
-    """False for a time stamp, a stage direction, a reporter's question or any sentence ending in a question mark:
-    none can be the sentence that answers (or is cited for) a question."""
+    """False for a time stamp, a stage direction, a reporter's question or any sentence ending in a question mark,
+    after a speaker's label ("PRESIDENT BIDEN: (Laughs.)"): none can be the sentence that answers (or is cited for) a
+    question."""
     text = sentence.strip()
-    return not (
+    label = _SPEAKER.match(text)  # a transcript's speaker label: what follows it is what was said
+    text = text[label.end() :] if label else text
+    return bool(text) and not (
         _TIME_STAMP.match(text)
         or _STAGE_DIRECTION.match(text)
         or _PRESS_QUESTION.match(text)

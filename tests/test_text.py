@@ -82,6 +82,8 @@ def test_transcript_lines_that_state_nothing_are_told_from_statements():
         "Q (Cross-talk.)",
         "PRESIDENT MACRON: How are you?",
         'He asked: "Why not?"',
+        "PRIME MINISTER SUGA: (As interpreted.)",  # a speaker's label, then a stage direction
+        "PRESIDENT BIDEN:",
     ]
     statements = [
         "Secretary Blinken met Foreign Minister Retno Marsudi in Jakarta.",
@@ -89,6 +91,8 @@ def test_transcript_lines_that_state_nothing_are_told_from_statements():
         "Qatar hosted the talks (the third round) in Doha.",
         "(In Spanish) The President thanked the people of Mexico.",  # only a lead-in is in parentheses
         "Q4 growth was discussed.",
+        "PRESIDENT BIDEN: We agreed to work together on supply chains.",
+        "NATO: allies agreed to raise spending.",
     ]
     assert [t for t in nothing if states_something(t)] == []
     assert [t for t in statements if not states_something(t)] == []
