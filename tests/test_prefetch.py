@@ -82,7 +82,7 @@ def _slow_parse(text: str) -> ParsedQuestion:
 
 
 def test_prefetch_question_collapses_whitespace_as_the_pipeline_does(monkeypatch):
-    monkeypatch.setattr("assistant.cli.prefetch.supported", lambda: True)  # pytest may run other threads
+    monkeypatch.setattr("assistant.cli.prefetch.supported", lambda: True)  # pytest runs other threads (numpy's)
     job = prefetch_question("  Who   greeted the prefetch test's delegation\tat the airport? ")
     try:
         assert job is not None and job.question == "Who greeted the prefetch test's delegation at the airport?"
@@ -105,3 +105,16 @@ def test_no_fork_beside_another_thread():
     finally:
         stop.set()
         other.join()
+
+
+def test_only_a_single_threaded_process_forks():
+    import subprocess
+
+    def check(code: str) -> str:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    # importing the module starts nothing (the question module, with numpy and its BLAS thread, comes after the fork)
+    assert check("from assistant.cli.prefetch import supported; print(supported())") == "True"
+    assert check("import numpy; from assistant.cli.prefetch import supported; print(supported())") == "False"

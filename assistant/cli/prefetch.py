@@ -5,7 +5,8 @@ Chroma (~1 s) and LangChain's tracing machinery (~0.6 s) for the chain. Imports 
 nothing (tried, README); a forked child does the spaCy part beside the parent's imports and sends back the
 `ParsedQuestion`, a small frozen dataclass. The parent never loads spaCy unless the child fails, in which case it
 parses the question itself, so a missing spaCy model still gives its usual error. Linux only (fork is the cheap
-start there; macOS's frameworks are not fork-safe), never beside another thread, and off with ASSISTANT_PREFETCH=0.
+start there; macOS's frameworks are not fork-safe), only from a single-threaded process, and off with
+ASSISTANT_PREFETCH=0.
 """
 
 from __future__ import annotations
@@ -14,16 +15,23 @@ import os
 import pickle
 import signal
 import sys
-import threading
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from assistant.answer.extractive import question as question_module
-from assistant.answer.extractive.question import ParsedQuestion
+if TYPE_CHECKING:  # imported after the fork: the question module brings numpy, whose BLAS starts a thread
+    from assistant.answer.extractive.question import ParsedQuestion
 
 
 def supported() -> bool:
-    """Whether this process may fork a parser: Linux, and no other thread running (a fork copies only this one)."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+    """Whether this process may fork a parser: Linux, and this the process's only thread, native ones included (a
+    fork copies only the calling thread; `assistant ask` forks before numpy, ONNX Runtime or Chroma start theirs)."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    try:
+        return len(os.listdir(Path("/proc/self/task"))) == 1
+    except FileNotFoundError:  # no /proc: the threads cannot be counted
+        return False
 
 
 class QuestionPrefetch:
@@ -35,13 +43,14 @@ class QuestionPrefetch:
         self._pid: int | None = None
         self._done = False
         self._result: ParsedQuestion | None = None
-        parse = parse or question_module.parse_question
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: parse, send, and leave without running the parent's exit handlers or buffers
             os.close(read_fd)
             status = 1
             try:
+                if parse is None:
+                    from assistant.answer.extractive.question import parse_question as parse
                 data = pickle.dumps(parse(question), protocol=pickle.HIGHEST_PROTOCOL)
                 view = memoryview(data)
                 while view:
@@ -64,6 +73,8 @@ class QuestionPrefetch:
         while chunk := os.read(self._fd, 1 << 16):
             chunks.append(chunk)
         status = self._reap()
+        from assistant.answer.extractive.question import ParsedQuestion
+
         if status == 0 and chunks:
             parsed = pickle.loads(b"".join(chunks))  # our own child, forked from this process
             if isinstance(parsed, ParsedQuestion):
@@ -96,5 +107,7 @@ def prefetch_question(question: str) -> QuestionPrefetch | None:
         return None
     text = " ".join(question.split())
     job = QuestionPrefetch(text)
-    question_module.expect(text, job.result)
+    from assistant.answer.extractive.question import expect
+
+    expect(text, job.result)
     return job
