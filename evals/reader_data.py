@@ -25,6 +25,7 @@ import random
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -208,6 +209,26 @@ def xquad_heldout(src: Path, squad_contexts: set[str], rng: random.Random) -> li
     return out
 
 
+def cut_sources(src: Path, rng: random.Random) -> Iterator[tuple[str, list[dict], list[dict]]]:
+    """Per training source, its paragraphs in a seeded shuffle cut after its question limit: (file name, taken, left
+    out). The caller's use of `rng` between sources is part of the sequence (stage 11a's replay relies on it)."""
+    for name, limit in TRAIN_SQUAD.items():
+        paras = read_squad(src / name)
+        rng.shuffle(paras)
+        taken, n_q = [], 0
+        for p in paras:
+            if limit is not None and n_q >= limit:
+                break
+            n_q += len(p["qas"])
+            taken.append(p)
+        yield name, taken, paras[len(taken) :]
+
+
+def source_name(file_name: str) -> str:
+    """'squadshifts_reddit_v1.0.json.gz' -> 'squadshifts_reddit'."""
+    return file_name.split(".")[0].split("_v1")[0]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--src", type=Path, required=True, help="folder of the gzip files listed in evals/reader_data.md")
@@ -217,19 +238,11 @@ def main() -> None:
     rng = random.Random(SEED)
     args.out.mkdir(parents=True, exist_ok=True)
     examples, positives, squad_contexts = [], [], set()
-    for name, limit in TRAIN_SQUAD.items():
-        paras = read_squad(args.src / name)
+    for name, taken, _rest in cut_sources(args.src, rng):
         if name.startswith("squad2"):
-            squad_contexts = {p["context"] for p in paras}
-        rng.shuffle(paras)
-        taken, n_q = [], 0
-        for p in paras:
-            if limit is not None and n_q >= limit:
-                break
-            n_q += len(p["qas"])
-            taken.append(p)
+            squad_contexts = {p["context"] for p in taken}
         for p in taken:
-            ex, pos = paragraph_examples(p, name.split(".")[0].split("_v1")[0], rng)
+            ex, pos = paragraph_examples(p, source_name(name), rng)
             examples += ex
             positives += pos
         print(f"{name}: {len(taken)} paragraphs", file=sys.stderr)

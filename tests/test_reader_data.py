@@ -208,3 +208,43 @@ def test_a_list_holds_the_answer_and_the_sentences_the_product_reads_never_an_ex
         assert q["answer"] not in m["sentence"] and m["doc_id"] != q["doc_id"]
     assert not unanswerable["answerable"] and {m["label"] for m in unanswerable["members"]} == {0}
     assert [m["sentence"] for m in unanswerable["members"]].count(q["sentence"]) == 1
+
+
+def _squad_file(path: Path, title: str, n: int) -> None:
+    import gzip
+
+    paras = [
+        {
+            "context": f"The envoy met minister {title}{i} in the capital. They spoke about trade and security. "
+            "The talks lasted two hours today. A joint statement followed in the evening.",
+            "qas": [
+                {"question": f"Whom did the envoy meet ({title}{i})?", "answers": [{"text": f"{title}{i}", "answer_start": 23}]}
+            ],
+        }
+        for i in range(n)
+    ]
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        json.dump({"data": [{"title": title, "paragraphs": paras}]}, fh)
+
+
+def test_stage_11a_takes_exactly_the_paragraphs_stage_1_left_out(tmp_path, monkeypatch):
+    import random
+
+    from evals import reader_data as rd
+    from evals import reader_more_data as more
+
+    _squad_file(tmp_path / "first.json.gz", "alpha", 6)
+    _squad_file(tmp_path / "second.json.gz", "beta", 10)
+    monkeypatch.setattr(rd, "TRAIN_SQUAD", {"first.json.gz": None, "second.json.gz": 4})
+    rng, stage1 = random.Random(rd.SEED), set()
+    for name, taken, _left in rd.cut_sources(tmp_path, rng):  # as reader_data.main uses it
+        for p in taken:
+            stage1 |= {e["question"] for e in rd.paragraph_examples(p, rd.source_name(name), rng)[0]}
+    rest = more.left_out(tmp_path)
+    left = {qa["question"] for paras in rest.values() for p in paras for qa in p["qas"]}
+    assert len(stage1) == 6 + 4 and len(left) == 6  # the limit cuts the second source only
+    assert not stage1 & left and len(stage1 | left) == 16
+    # the second source's cut depends on the first source's random calls: a replay without them takes others
+    rng2 = random.Random(rd.SEED)
+    wrong = {qa["question"] for name, _t, left2 in rd.cut_sources(tmp_path, rng2) for p in left2 for qa in p["qas"]}
+    assert wrong != left
